@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+// Tideline: Chinese municipal news in, reporting tables out.
+// Four worker executables talk only through a PostgreSQL job table (reached through libpq);
+// the `tideline` CLI starts, inspects and steers them.
+import PackageDescription
+
+let workers = ["tideline-fetch", "tideline-clean", "tideline-extract", "tideline-aggregate"]
+
+let package = Package(
+    name: "Tideline",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tideline", targets: ["tideline"]),
+    ] + workers.map { .executable(name: $0, targets: [$0]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // System libraries: the C client of PostgreSQL and libxml2's HTML parser.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+
+        // The only code that knows libpq.
+        .target(name: "Postgres", dependencies: ["CLibPQ"], path: "Sources/Postgres"),
+        // The job table: enqueue, claim, complete, retry, rescue; the worker runtime.
+        .target(name: "Queue", dependencies: [
+            "Postgres", .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Queue"),
+        // Schema migrations and the pipeline's own tables (documents, articles, extractions, reports).
+        .target(name: "Store", dependencies: ["Postgres"], path: "Sources/Store"),
+        // The pure text core: decoding, cleaning, numbers, dates, extraction, aggregation keys.
+        .target(name: "TextCore", dependencies: ["CLibXML2"], path: "Sources/TextCore"),
+        // One folder per stage: thin handlers that claim, call the core, write and hand off.
+        .target(name: "Stages", dependencies: [
+            "Queue", "Store", "TextCore", .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Stages"),
+        // What the CLI and the workers share: configuration, the embedded server, worker commands.
+        .target(name: "Runtime", dependencies: [
+            "Stages", "Queue", "Store", "Postgres",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Runtime"),
+
+        .executableTarget(name: "tideline", dependencies: [
+            "Runtime", "Stages", "Queue", "Store", "Postgres", "TextCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/CLI"),
+
+        // Test support: a worker for a synthetic `probe` stage, used by the queue's process tests.
+        .executableTarget(name: "tideline-probe-worker", dependencies: ["Runtime", "Queue", "Postgres"],
+                          path: "Tests/Support/ProbeWorker"),
+        .target(name: "TestSupport", dependencies: ["Runtime", "Postgres", "Store"], path: "Tests/Support/Harness"),
+
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "QueueTests", dependencies: ["Queue", "Postgres", "Store", "TestSupport"]),
+        .testTarget(name: "TextCoreTests", dependencies: ["TextCore"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Runtime", "Stages", "Store", "TextCore", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+    ] + workers.map {
+        .executableTarget(name: $0, dependencies: ["Runtime"], path: "Sources/Workers/\($0)")
+    },
+    swiftLanguageModes: [.v5]
+)

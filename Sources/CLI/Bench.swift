@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Postgres
+import Queue
+import Runtime
+import Store
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Benchmarks (not tests): queue throughput and latency.",
+                                                    subcommands: [QueueBench.self])
+}
+
+/// `tideline bench queue`: enqueue N no-op jobs, drain them with W worker threads claiming B at a
+/// time (each batch handed off in one transaction), then measure enqueue-to-start latency on an
+/// idle queue woken by NOTIFY.
+struct QueueBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "queue", abstract: "No-op jobs/s and enqueue-to-start latency.")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "No-op jobs to drain.") var jobs: Int = 100_000
+    @Option(help: "Worker threads (each with its own connection).") var workers: Int = 2
+    @Option(help: "Jobs per claim and per hand-off transaction.") var batch: Int = 500
+    @Option(help: "Single jobs enqueued one at a time for the latency run.") var samples: Int = 500
+
+    struct NoOp: StageHandler {
+        let stage = "bench"
+        func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] { [] }
+    }
+
+    func run() throws {
+        LogSetup.bootstrap(format: .text, level: .warning)
+        let (session, _) = try db.session()
+        defer { session.close() }
+        let conn = try session.connect()
+        try Migrator.migrate(conn)
+        try conn.execute("DELETE FROM jobs WHERE stage = 'bench'")
+        let logger = Logger(label: "bench")
+
+        // Throughput: a backlog of N jobs drained by W threads.
+        let t0 = Date()
+        var left = jobs
+        while left > 0 {
+            let n = min(left, 10_000)
+            try JobQueue.enqueue(conn, [NewJob](repeating: NewJob(stage: "bench"), count: n))
+            left -= n
+        }
+        let enqueueSeconds = Date().timeIntervalSince(t0)
+        var options = WorkerOptions()
+        options.concurrency = workers
+        options.batchSize = batch
+        options.once = true
+        let t1 = Date()
+        try Worker(conninfo: session.conninfo, handler: NoOp(), options: options, logger: logger).run()
+        let drainSeconds = Date().timeIntervalSince(t1)
+        let done = try conn.query("SELECT count(*) FROM jobs WHERE stage = 'bench' AND state = 'succeeded'").first!.decode(Int.self, 0)
+        guard done == jobs else { throw ValidationError("only \(done) of \(jobs) bench jobs succeeded") }
+        print(String(format: "enqueue: %d jobs in %.2f s (%.0f jobs/s, statements of 10000)", jobs, enqueueSeconds, Double(jobs) / enqueueSeconds))
+        print(String(format: "drain:   %d jobs in %.2f s = %.0f jobs/s (workers=%d, batch=%d, one hand-off transaction per batch)",
+                     jobs, drainSeconds, Double(jobs) / drainSeconds, workers, batch))
+
+        // Latency: an idle worker, jobs enqueued one at a time; enqueue-to-start from the job rows.
+        try conn.execute("DELETE FROM jobs WHERE stage = 'bench'")
+        options.once = false
+        options.batchSize = 1
+        let worker = Worker(conninfo: session.conninfo, handler: NoOp(), options: options, logger: logger)
+        let thread = Thread { try? worker.run() }
+        thread.start()
+        Thread.sleep(forTimeInterval: 0.5)
+        for _ in 0..<samples {
+            try JobQueue.enqueue(conn, [NewJob(stage: "bench")])
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        var waited = 0.0
+        while try conn.query("SELECT count(*) FROM jobs WHERE stage = 'bench' AND state <> 'succeeded'").first!.decode(Int.self, 0) > 0 && waited < 30 {
+            Thread.sleep(forTimeInterval: 0.1); waited += 0.1
+        }
+        worker.stop()
+        while !Thread.current.isCancelled && thread.isExecuting { Thread.sleep(forTimeInterval: 0.05) }
+        let p = try conn.query("""
+            SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at) * 1000)
+              FROM jobs WHERE stage = 'bench' AND state = 'succeeded'
+            """).first!.decode(String.self, 0)
+        let values = p.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").compactMap { Double($0) }
+        if values.count == 3 {
+            print(String(format: "latency: enqueue-to-start on an idle queue over %d jobs: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms (LISTEN/NOTIFY wake-up)",
+                         samples, values[0], values[1], values[2]))
+        }
+        try conn.execute("DELETE FROM jobs WHERE stage = 'bench'")
+    }
+}

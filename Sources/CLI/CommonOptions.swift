@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Runtime
+
+/// Options every database command takes.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "PostgreSQL URL or libpq conninfo. Default: DATABASE_URL, else the embedded server in .tideline/.")
+    var databaseURL: String?
+    @Option(help: "Configuration file (default config/tideline.toml).")
+    var config: String?
+
+    func loadConfig() throws -> Config { try Config.load(path: config) }
+
+    func session() throws -> (DatabaseSession, Config) {
+        let config = try loadConfig()
+        return (try DatabaseSession(explicit: databaseURL, config: config), config)
+    }
+}
+
+/// Prints to stderr (progress), keeping stdout for results.
+func note(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+}

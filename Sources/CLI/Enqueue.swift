@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import Queue
+import Runtime
+import Stages
+import Store
+
+struct Enqueue: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Enqueue work: `enqueue fetch PATH…` adds documents to the pipeline.")
+    @OptionGroup var db: DatabaseOptions
+    @Argument(help: "The stage: fetch.") var stage: String
+    @Argument(help: "Files to fetch.") var sources: [String]
+    @Option(help: "Publication date (YYYY-MM-DD) of the documents.") var published: String?
+    @Option(help: "Home region (全市/我市 resolve to it).") var homeRegion: String?
+    @Option(help: "Source name (the paper or site).") var sourceName: String?
+
+    func validate() throws {
+        guard stage == Stage.fetch.rawValue else { throw ValidationError("only fetch jobs are enqueued by hand; later stages are enqueued by the pipeline") }
+        guard !sources.isEmpty else { throw ValidationError("name at least one file to fetch") }
+    }
+
+    func run() throws {
+        let (session, _) = try db.session()
+        defer { session.close() }
+        let conn = try session.connect()
+        try Migrator.migrate(conn)
+        let meta = DocumentMetadata(published: published, source: sourceName, homeRegion: homeRegion)
+        let jobs = try sources.map { try NewJob(stage: .fetch, encoding: FetchPayload(source: $0, metadata: meta), dedupeKey: "fetch:\($0)") }
+        let ids = try JobQueue.enqueue(conn, jobs)
+        print("enqueued \(ids.count) fetch job(s)\(ids.count < jobs.count ? " (\(jobs.count - ids.count) already queued)" : "")")
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Postgres
+import Queue
+import Runtime
+import Stages
+import Store
+
+/// The main job: database up, migrations, the source folder enqueued, the four workers spawned,
+/// the queue drained, a summary printed, the embedded server stopped.
+struct Up: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the whole pipeline over a source folder (default seeds/) and print what landed.")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Folder holding manifest.json and the documents it lists.") var source: String = "seeds"
+    @Option(help: "Worker threads per stage.") var concurrency: Int = 1
+    @Flag(help: "Clean (and so extract and aggregate) every stored document again, changed or not.") var reprocess = false
+    @Option(help: "Give up waiting after this many seconds.") var timeout: Double = 1800
+
+    func run() throws {
+        let started = Date()
+        let (session, config) = try db.session()
+        defer { session.close() }
+        if session.isEmbedded { note("embedded PostgreSQL in .tideline/ (set DATABASE_URL to use another server)") }
+        let conn = try session.connect()
+        let applied = try Migrator.migrate(conn)
+        if !applied.isEmpty { note("applied migrations \(applied.map(String.init).joined(separator: ", "))") }
+        let runStart = try conn.query("SELECT now()::text").first!.decode(String.self, 0)
+
+        let folder = URL(fileURLWithPath: source).standardizedFileURL
+        let entries = try ManifestEntry.load(folder: folder)
+        let jobs = try entries.map { e in
+            try NewJob(stage: .fetch, encoding: FetchPayload(source: folder.appendingPathComponent(e.file).path, metadata: e.metadata),
+                       dedupeKey: "fetch:\(folder.appendingPathComponent(e.file).path)")
+        }
+        try JobQueue.enqueue(conn, jobs)
+        if reprocess {
+            let docs = try DocumentStore.allIDs(conn)
+            try JobQueue.enqueue(conn, try docs.map { try NewJob(stage: .clean, encoding: CleanPayload(documentID: $0.id)) })
+            note("re-cleaning \(docs.count) stored document(s)")
+        }
+        note("enqueued \(entries.count) document(s) from \(folder.path)")
+
+        let workers = try WorkerLocator.locate(log: note)
+        var roots = config.fileRoots.map(\.path)
+        if !roots.contains(where: { folder.path.hasPrefix($0) }) { roots.append(folder.path) }
+        var env = ProcessInfo.processInfo.environment
+        env["TIDELINE_FETCH_ROOTS"] = roots.joined(separator: ":")
+        var children: [Process] = []
+        for name in WorkerLocator.names {
+            let p = Process()
+            p.executableURL = workers[name]
+            p.arguments = ["--database-url", session.conninfo, "--concurrency", String(concurrency),
+                           "--poll-interval", "0.25", "--log-level", "warning"] + (db.config.map { ["--config", $0] } ?? [])
+            p.environment = env
+            try p.run()
+            children.append(p)
+        }
+        let stopChildren = {
+            for p in children where p.isRunning { p.terminate() }
+            for p in children { p.waitUntilExit() }
+        }
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler { note("interrupted: stopping workers"); stopChildren(); session.close(); Foundation.exit(130) }
+        interrupt.resume()
+
+        // Wait until nothing is available or running (twice in a row, so a hand-off in flight is seen).
+        var idle = 0
+        while idle < 2 {
+            Thread.sleep(forTimeInterval: 0.2)
+            if let dead = children.first(where: { !$0.isRunning }) {
+                stopChildren()
+                throw ValidationError("\(dead.executableURL?.lastPathComponent ?? "a worker") exited with status \(dead.terminationStatus); see its messages above")
+            }
+            let pending = try conn.query("SELECT count(*) FROM jobs WHERE state IN ('available', 'running')").first!.decode(Int.self, 0)
+            idle = pending == 0 ? idle + 1 : 0
+            if Date().timeIntervalSince(started) > timeout {
+                stopChildren()
+                throw ValidationError("the queue did not drain within \(Int(timeout)) s (\(pending) job(s) pending); see `tideline queue stats`")
+            }
+        }
+        stopChildren()
+        interrupt.cancel()
+        try Summary.print(conn, since: runStart, elapsed: Date().timeIntervalSince(started))
+    }
+}

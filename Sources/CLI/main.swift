@@ -1,0 +1,12 @@
+// tideline: the operator's command. Starts the pipeline (`up`), migrates, enqueues, exports,
+// inspects the queue and runs the benchmarks. The stages themselves run as tideline-<stage>.
+import ArgumentParser
+
+struct Tideline: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tideline",
+        abstract: "Chinese municipal news in, reporting tables out: a pipeline of four workers over a PostgreSQL job queue.",
+        subcommands: [Up.self, Migrate.self, Enqueue.self, Export.self, QueueCommand.self, Bench.self])
+}
+
+Tideline.main()

@@ -1,0 +1,10 @@
+#ifndef TIDELINE_CLIBXML2_H
+#define TIDELINE_CLIBXML2_H
+#include <libxml/xmlversion.h>
+/* libxml2 built with ICU pulls the system's ICU headers into this module, and they clash with
+   the ICU that Foundation carries. Tideline uses no libxml2 encoding API (text reaches libxml2 as
+   UTF-8), so hide ICU from the headers. */
+#undef LIBXML_ICU_ENABLED
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#endif

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Lets idle worker threads sleep until a notification, a stop or the poll interval.
+final class Wakeup: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var generation = 0
+
+    func wait(timeout: Double, since seen: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while generation == seen {
+            if !condition.wait(until: deadline) { return }
+        }
+    }
+
+    var current: Int { condition.lock(); defer { condition.unlock() }; return generation }
+
+    func signal() {
+        condition.lock()
+        generation &+= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// A set of job ids under a lock: what this process is running now (the heartbeat's scope).
+final class InFlight: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ids = Set<Int64>()
+    func add(_ new: [Int64]) { lock.lock(); ids.formUnion(new); lock.unlock() }
+    func remove(_ old: [Int64]) { lock.lock(); ids.subtract(old); lock.unlock() }
+    var all: [Int64] { lock.lock(); defer { lock.unlock() }; return Array(ids) }
+}
+
+/// Counters shared by a worker's threads.
+final class Counters: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var done: Int64 = 0
+    private(set) var failed: Int64 = 0
+    func add(done d: Int, failed f: Int) { lock.lock(); done += Int64(d); failed += Int64(f); lock.unlock() }
+    var snapshot: (Int64, Int64) { lock.lock(); defer { lock.unlock() }; return (done, failed) }
+}

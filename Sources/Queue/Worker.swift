@@ -1,0 +1,233 @@
+import Foundation
+import Logging
+import Postgres
+
+/// One worker process's runtime for one stage: `concurrency` threads that claim batches and hand
+/// them off, a listener that wakes them on NOTIFY, and a maintainer that heartbeats and rescues.
+public final class Worker: @unchecked Sendable {
+    public let id: String
+    public let handler: any StageHandler
+    public let options: WorkerOptions
+    private let conninfo: String
+    private var logger: Logger
+
+    private let wakeup = Wakeup()
+    private let inFlight = InFlight()
+    private let counters = Counters()
+    private let stateLock = NSLock()
+    private var stopping = false
+    private let threadsDone = DispatchGroup()
+
+    public init(conninfo: String, handler: any StageHandler, options: WorkerOptions, logger: Logger) {
+        self.conninfo = conninfo
+        self.handler = handler
+        self.options = options
+        let host = ProcessInfo.processInfo.hostName
+        let pid = ProcessInfo.processInfo.processIdentifier
+        self.id = "\(host):\(pid):\(handler.stage):\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        self.logger = logger
+        self.logger[metadataKey: "stage"] = .string(handler.stage)
+        self.logger[metadataKey: "worker"] = .string(id)
+    }
+
+    public var isStopping: Bool { stateLock.lock(); defer { stateLock.unlock() }; return stopping }
+
+    /// Asks the worker to stop claiming; in-flight batches finish (see `run`).
+    public func stop() {
+        stateLock.lock(); stopping = true; stateLock.unlock()
+        wakeup.signal()
+    }
+
+    public var jobsDone: Int64 { counters.snapshot.0 }
+
+    /// Runs until `stop()` (or, with `once`, until the stage has nothing available), then waits up
+    /// to the shutdown deadline for in-flight jobs and releases whatever is still running.
+    public func run() throws {
+        let control = try Connection(conninfo)
+        try control.execute(JobQueries.registerWorker, [id, ProcessInfo.processInfo.hostName,
+                                                        Int(ProcessInfo.processInfo.processIdentifier),
+                                                        handler.stage, options.concurrency])
+        logger.info("worker started", metadata: ["concurrency": "\(options.concurrency)",
+                                                 "batch": "\(options.batchSize ?? handler.batchSize)"])
+        for n in 0..<max(1, options.concurrency) { spawn("\(handler.stage)-\(n)") { [self] in try executorLoop() } }
+        let background = DispatchGroup()
+        if !options.once {
+            spawn("listener", group: background) { [self] in try listenerLoop() }
+        }
+        spawn("maintainer", group: background) { [self] in try maintainerLoop() }
+
+        if options.once {
+            threadsDone.wait()
+            stop()
+        } else {
+            while !isStopping { _ = threadsDone.wait(timeout: .now() + 0.2) }
+            if threadsDone.wait(timeout: .now() + options.shutdownDeadline) == .timedOut {
+                logger.warning("shutdown deadline passed with jobs in flight; releasing them")
+            }
+        }
+        background.wait()
+        let released = (try? JobQueue.release(control, worker: id)) ?? 0
+        if released > 0 { logger.info("released unfinished jobs", metadata: ["count": "\(released)"]) }
+        let (done, failed) = counters.snapshot
+        try? control.execute(JobQueries.stopWorker, [id, done, failed])
+        logger.info("worker stopped", metadata: ["done": "\(done)", "failed": "\(failed)"])
+    }
+
+    private func spawn(_ name: String, group: DispatchGroup? = nil, _ body: @escaping @Sendable () throws -> Void) {
+        let g = group ?? threadsDone
+        g.enter()
+        let t = Thread { [self] in
+            defer { g.leave() }
+            do { try body() } catch {
+                logger.error("\(name) thread ended: \(error)")
+                if group == nil && !options.once { stop() }
+            }
+        }
+        t.name = name
+        t.start()
+    }
+
+    // MARK: Executors
+
+    private func executorLoop() throws {
+        let db = try connectWithRetry()
+        let batch = max(1, options.batchSize ?? handler.batchSize)
+        while !isStopping {
+            let seen = wakeup.current
+            let jobs: [Job]
+            do {
+                jobs = try JobQueue.claim(db, stage: handler.stage, limit: batch, worker: id)
+            } catch let e as PostgresError where e.isConnectionLoss {
+                logger.warning("claim failed, reconnecting: \(e)")
+                Thread.sleep(forTimeInterval: 0.5)
+                try? db.reconnect()
+                continue
+            }
+            if jobs.isEmpty {
+                if options.once { return }
+                wakeup.wait(timeout: options.pollInterval, since: seen)
+                continue
+            }
+            inFlight.add(jobs.map(\.id))
+            process(jobs, on: db)
+            inFlight.remove(jobs.map(\.id))
+        }
+    }
+
+    /// The hand-off: the handler's writes, the next stage's jobs and the completion commit together.
+    /// A batch that fails is rolled back and its jobs re-run one by one, so one bad job costs only
+    /// itself; a job that fails alone is recorded as a failed attempt.
+    private func process(_ jobs: [Job], on db: Connection) {
+        do {
+            try handOff(jobs, on: db)
+            counters.add(done: jobs.count, failed: 0)
+        } catch let e as PostgresError where e.isConnectionLoss {
+            // The transaction died with the connection: nothing was written. Stop heartbeating
+            // these jobs so the rescuer returns them after the lease.
+            logger.warning("connection lost during a batch of \(jobs.count); the rescuer will return it: \(e)")
+            try? db.reconnect()
+        } catch {
+            if jobs.count > 1 {
+                for job in jobs { process([job], on: db) }
+                return
+            }
+            recordFailure(jobs[0], error: error, on: db)
+        }
+    }
+
+    private func handOff(_ jobs: [Job], on db: Connection) throws {
+        try db.transaction { tx in
+            var next: [NewJob] = []
+            for job in jobs {
+                var log = logger
+                log[metadataKey: "job"] = .string(String(job.id))
+                next += try handler.handle(job, tx: tx, logger: log)
+            }
+            try JobQueue.enqueue(tx, next)
+            let completed = try JobQueue.complete(tx, ids: jobs.map(\.id), worker: id)
+            guard completed == jobs.count else { throw LostJobs(expected: jobs.count, completed: completed) }
+        }
+    }
+
+    private func recordFailure(_ job: Job, error: Error, on db: Connection) {
+        if error is LostJobs {
+            logger.warning("job \(job.id) was rescued by another worker before it committed; its output was rolled back")
+            return
+        }
+        let permanent = error is PermanentJobError
+        let message = String(describing: error)
+        do {
+            let state = try JobQueue.fail(db, job: job, worker: id, error: message, permanent: permanent, backoff: options.backoff)
+            counters.add(done: 0, failed: 1)
+            var log = logger
+            log[metadataKey: "job"] = .string(String(job.id))
+            if state == .dead {
+                log.error("job dead after attempt \(job.attempt): \(message)")
+            } else {
+                log.warning("job failed (attempt \(job.attempt) of \(job.maxAttempts)), will retry: \(message)")
+            }
+        } catch {
+            logger.error("could not record the failure of job \(job.id): \(error)")
+        }
+    }
+
+    // MARK: Listener and maintainer
+
+    private func listenerLoop() throws {
+        let db = try connectWithRetry()
+        try db.listen(JobQueue.channel)
+        while !isStopping {
+            do {
+                let got = try db.waitForNotifications(timeout: 0.25)
+                if got.contains(where: { $0.payload == handler.stage }) { wakeup.signal() }
+            } catch {
+                logger.warning("listener: \(error); retrying")
+                Thread.sleep(forTimeInterval: 0.5)
+                try? db.reconnect()
+            }
+        }
+    }
+
+    private func maintainerLoop() throws {
+        let db = try connectWithRetry()
+        var lastRescue = Date.distantPast
+        while !isStopping || !inFlight.all.isEmpty {
+            do {
+                try JobQueue.heartbeat(db, ids: inFlight.all, worker: id)
+                let (done, failed) = counters.snapshot
+                try db.execute(JobQueries.heartbeatWorker, [id, done, failed])
+                if Date().timeIntervalSince(lastRescue) >= options.lease / 2 {
+                    let n = try JobQueue.rescue(db, lease: options.lease)
+                    if n > 0 { logger.warning("rescued \(n) job(s) whose worker stopped heartbeating") }
+                    lastRescue = Date()
+                }
+            } catch {
+                logger.warning("maintainer: \(error)")
+                try? db.reconnect()
+            }
+            if isStopping && options.once { break }
+            Thread.sleep(forTimeInterval: min(options.heartbeatInterval, 0.5))
+            if isStopping && threadsDoneQuick() { break }
+        }
+    }
+
+    private func threadsDoneQuick() -> Bool { threadsDone.wait(timeout: .now()) == .success }
+
+    private func connectWithRetry() throws -> Connection {
+        var delay = 0.2
+        while true {
+            do { return try Connection(conninfo) } catch {
+                if isStopping { throw error }
+                logger.warning("cannot connect yet, retrying in \(delay) s: \(error)")
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 5)
+            }
+        }
+    }
+}
+
+/// The completion found fewer of the batch's jobs still ours than it holds: some were rescued.
+struct LostJobs: Error, CustomStringConvertible {
+    let expected: Int, completed: Int
+    var description: String { "only \(completed) of \(expected) jobs were still held by this worker at commit" }
+}

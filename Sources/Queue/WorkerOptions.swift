@@ -1,0 +1,20 @@
+/// How one worker process runs. Defaults suit a service; `up` and the tests shorten the timings.
+public struct WorkerOptions: Sendable {
+    /// Threads claiming and running jobs, each on its own connection.
+    public var concurrency: Int = 1
+    /// Jobs per claim; nil takes the handler's own choice.
+    public var batchSize: Int? = nil
+    /// Seconds between claims when no notification arrives.
+    public var pollInterval: Double = 1
+    /// Seconds without a heartbeat after which a running job is rescued.
+    public var lease: Double = 30
+    /// Drain the stage's available jobs, then exit.
+    public var once: Bool = false
+    /// Seconds to finish in-flight jobs after SIGTERM before releasing them.
+    public var shutdownDeadline: Double = 10
+    public var backoff = Backoff()
+
+    public init() {}
+
+    public var heartbeatInterval: Double { max(0.05, lease / 3) }
+}

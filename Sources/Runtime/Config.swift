@@ -1,0 +1,126 @@
+import Foundation
+import Queue
+
+/// Tideline's configuration: `config/tideline.toml`, then environment variables on top
+/// (`DATABASE_URL`, `TIDELINE_<SECTION>_<KEY>`), then command-line flags. Invalid values fail at
+/// start with the key and the reason.
+public struct Config: Sendable {
+    public var databaseURL: String?
+    public var pollInterval: Double = 1
+    public var lease: Double = 30
+    public var shutdownDeadline: Double = 10
+    public var maxAttempts: Int = 5
+    public var backoff = Backoff()
+    /// Per-stage worker threads and claim batch sizes.
+    public var concurrency: [String: Int] = [:]
+    public var batchSize: [String: Int] = [:]
+    /// Where the lexicons, the gazetteers and the file-source roots live (relative to the config file).
+    public var configDir: URL
+    public var fileRoots: [URL] = []
+
+    public init(configDir: URL) { self.configDir = configDir }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let key: String, reason: String
+        public var description: String { "invalid configuration: \(key): \(reason)" }
+    }
+
+    /// Loads `path` (a missing default file is fine; a missing named file is an error) and applies
+    /// the environment.
+    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
+        let explicit = path ?? environment["TIDELINE_CONFIG"]
+        let file = URL(fileURLWithPath: explicit ?? "config/tideline.toml").standardizedFileURL
+        var config = Config(configDir: file.deletingLastPathComponent())
+        var values: [String: TOMLValue] = [:]
+        if FileManager.default.fileExists(atPath: file.path) {
+            let text: String
+            do { text = try String(contentsOf: file, encoding: .utf8) } catch {
+                throw Invalid(key: file.path, reason: "cannot read: \(error.localizedDescription)")
+            }
+            do { values = try TOML.parse(text) } catch let e as TOMLError {
+                throw Invalid(key: file.path, reason: e.description)
+            }
+        } else if explicit != nil {
+            throw Invalid(key: file.path, reason: "no such file")
+        }
+        // Environment overrides: TIDELINE_WORKER_LEASE=5 → worker.lease.
+        for (k, v) in environment where k.hasPrefix("TIDELINE_") && k != "TIDELINE_CONFIG" {
+            let parts = k.dropFirst("TIDELINE_".count).lowercased().split(separator: "_", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            let key = "\(parts[0]).\(parts[1])"
+            values[key] = Int(v).map(TOMLValue.integer) ?? Double(v).map(TOMLValue.float) ?? .string(v)
+        }
+        try config.apply(values)
+        if let url = environment["DATABASE_URL"], !url.isEmpty { config.databaseURL = url }
+        if config.fileRoots.isEmpty { config.fileRoots = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] }
+        return config
+    }
+
+    mutating func apply(_ values: [String: TOMLValue]) throws {
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            switch key {
+            case "database.url": databaseURL = try string(key, value)
+            case "worker.poll_interval": pollInterval = try positive(key, value)
+            case "worker.lease": lease = try positive(key, value)
+            case "worker.shutdown_deadline": shutdownDeadline = try positive(key, value)
+            case "worker.max_attempts": maxAttempts = Int(try positive(key, value))
+            case "worker.backoff_base": backoff.base = try positive(key, value)
+            case "worker.backoff_max": backoff.max = try positive(key, value)
+            case "fetch.roots":
+                // An array in the file; a ':'-separated list in TIDELINE_FETCH_ROOTS.
+                let paths: [String]
+                switch value {
+                case .array(let items): paths = try items.map { try string(key, $0) }
+                case .string(let s): paths = s.split(separator: ":").map(String.init)
+                default: throw Invalid(key: key, reason: "expected an array of folder paths")
+                }
+                fileRoots = paths.map { URL(fileURLWithPath: $0, relativeTo: configDir.deletingLastPathComponent()).standardizedFileURL }
+            default:
+                let parts = key.split(separator: ".")
+                if parts.count == 3, parts[0] == "stages", Stage(rawValue: String(parts[1])) != nil {
+                    let n = Int(try positive(key, value))
+                    switch parts[2] {
+                    case "concurrency": concurrency[String(parts[1])] = n
+                    case "batch_size": batchSize[String(parts[1])] = n
+                    default: throw Invalid(key: key, reason: "unknown setting (known: concurrency, batch_size)")
+                    }
+                } else if parts.first == "paths" || parts.first == "sources" || parts.first == "log" {
+                    continue // read by the parts that use them
+                } else {
+                    throw Invalid(key: key, reason: "unknown setting")
+                }
+            }
+        }
+    }
+
+    private func string(_ key: String, _ v: TOMLValue) throws -> String {
+        guard case .string(let s) = v else { throw Invalid(key: key, reason: "expected a string in double quotes") }
+        return s
+    }
+
+    private func positive(_ key: String, _ v: TOMLValue) throws -> Double {
+        let d: Double
+        switch v {
+        case .integer(let i): d = Double(i)
+        case .float(let f): d = f
+        case .string(let s):
+            guard let parsed = Double(s) else { throw Invalid(key: key, reason: "expected a number, got \"\(s)\"") }
+            d = parsed
+        default: throw Invalid(key: key, reason: "expected a number")
+        }
+        guard d > 0 else { throw Invalid(key: key, reason: "must be greater than 0, got \(d)") }
+        return d
+    }
+
+    /// Worker options for `stage` from this configuration.
+    public func workerOptions(stage: String) -> WorkerOptions {
+        var o = WorkerOptions()
+        o.concurrency = concurrency[stage] ?? 1
+        o.batchSize = batchSize[stage]
+        o.pollInterval = pollInterval
+        o.lease = lease
+        o.shutdownDeadline = shutdownDeadline
+        o.backoff = backoff
+        return o
+    }
+}

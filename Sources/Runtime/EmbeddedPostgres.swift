@@ -1,0 +1,160 @@
+import Foundation
+
+/// A private PostgreSQL server in a folder of its own (`.tideline/` for `up`, a temporary folder for
+/// the tests): initdb on first use, pg_ctl to start and stop, a unix socket and no TCP.
+/// When run as root the server runs as the `postgres` system user, which owns the data folder.
+public final class EmbeddedPostgres: @unchecked Sendable {
+    public let root: URL
+    public let dataDir: URL
+    public let socketDir: URL
+    public let logFile: URL
+    public let port = 5432
+    /// Extra `postgresql.conf` settings (the tests turn fsync off).
+    private let settings: [String: String]
+    private let binDir: URL
+    private let runAsPostgres: Bool
+
+    public init(root: URL, settings: [String: String] = [:]) throws {
+        self.root = root.standardizedFileURL
+        self.dataDir = self.root.appendingPathComponent("pgdata")
+        self.logFile = self.root.appendingPathComponent("postgres.log")
+        // A unix socket path must fit in 107 bytes; fall back to a short folder under /tmp.
+        let preferred = self.root.appendingPathComponent("run")
+        if preferred.path.utf8.count + 20 < 100 {
+            self.socketDir = preferred
+        } else {
+            self.socketDir = URL(fileURLWithPath: "/tmp/tideline-\(String(UInt32(truncatingIfNeeded: root.path.hashValue), radix: 16))")
+        }
+        self.settings = settings
+        guard let bin = Self.findBinDir() else {
+            throw EmbeddedPostgresError("initdb and pg_ctl were not found on PATH or in /usr/lib/postgresql/*/bin. Install PostgreSQL (Debian: apt-get install -y postgresql) or set DATABASE_URL to a running server.")
+        }
+        self.binDir = bin
+        self.runAsPostgres = geteuid() == 0
+    }
+
+    /// libpq conninfo for the server's socket.
+    public var conninfo: String { "host=\(socketDir.path) port=\(port) dbname=postgres user=postgres" }
+
+    public func conninfo(database: String) -> String { "host=\(socketDir.path) port=\(port) dbname=\(database) user=postgres" }
+
+    /// Starts the server (initialising the folder on first use). Returns false when it was
+    /// already running, in which case `stop` should be left to whoever started it.
+    @discardableResult
+    public func start() throws -> Bool {
+        let fm = FileManager.default
+        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        try fm.createDirectory(at: socketDir, withIntermediateDirectories: true)
+        if !fm.fileExists(atPath: dataDir.appendingPathComponent("PG_VERSION").path) {
+            try initialise()
+        }
+        if try isRunning() { return false }
+        try giveToPostgres(socketDir)
+        try? fm.removeItem(at: logFile)
+        _ = fm.createFile(atPath: logFile.path, contents: nil)
+        try giveToPostgres(logFile)
+        let status = try run("pg_ctl", ["-D", dataDir.path, "-l", logFile.path, "-w", "-t", "60", "start"])
+        guard status.code == 0 else {
+            let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+            throw EmbeddedPostgresError("pg_ctl could not start the server in \(dataDir.path): \(status.output)\n\(log.suffix(1500))")
+        }
+        return true
+    }
+
+    public func stop() throws {
+        guard try isRunning() else { return }
+        let status = try run("pg_ctl", ["-D", dataDir.path, "-m", "fast", "-w", "-t", "60", "stop"])
+        guard status.code == 0 else { throw EmbeddedPostgresError("pg_ctl could not stop the server: \(status.output)") }
+    }
+
+    /// Restarts the server (the tests use it to check reconnection).
+    public func restart() throws {
+        let status = try run("pg_ctl", ["-D", dataDir.path, "-l", logFile.path, "-m", "fast", "-w", "-t", "60", "restart"])
+        guard status.code == 0 else { throw EmbeddedPostgresError("pg_ctl could not restart the server: \(status.output)") }
+    }
+
+    public func isRunning() throws -> Bool {
+        guard FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("PG_VERSION").path) else { return false }
+        return try run("pg_ctl", ["-D", dataDir.path, "status"]).code == 0
+    }
+
+    private func initialise() throws {
+        let fm = FileManager.default
+        try fm.createDirectory(at: dataDir, withIntermediateDirectories: true)
+        try giveToPostgres(root, recursive: false)
+        try giveToPostgres(dataDir)
+        if runAsPostgres {
+            let probe = try runCommand("/usr/sbin/runuser", ["-u", "postgres", "--", "test", "-w", dataDir.path])
+            guard probe.code == 0 else {
+                throw EmbeddedPostgresError("the postgres system user cannot write \(dataDir.path): a folder above it is closed to other users. Run from a folder others may enter (chmod o+x on its parents) or set DATABASE_URL.")
+            }
+        }
+        let status = try run("initdb", ["-D", dataDir.path, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                                        "--no-locale", "--no-sync"])
+        guard status.code == 0 else { throw EmbeddedPostgresError("initdb failed in \(dataDir.path): \(status.output)") }
+        var conf = """
+
+        # Tideline's embedded server: unix socket only, no TCP.
+        listen_addresses = ''
+        unix_socket_directories = '\(socketDir.path)'
+        port = \(port)
+        max_connections = 200
+
+        """
+        for (k, v) in settings.sorted(by: { $0.key < $1.key }) { conf += "\(k) = \(v)\n" }
+        let confURL = dataDir.appendingPathComponent("postgresql.conf")
+        let handle = try FileHandle(forWritingTo: confURL)
+        handle.seekToEndOfFile()
+        handle.write(Data(conf.utf8))
+        handle.closeFile()
+    }
+
+    private func giveToPostgres(_ url: URL, recursive: Bool = true) throws {
+        guard runAsPostgres else { return }
+        _ = try runCommand("/bin/chown", (recursive ? ["-R"] : []) + ["postgres:postgres", url.path])
+    }
+
+    private func run(_ tool: String, _ args: [String]) throws -> (code: Int32, output: String) {
+        let path = binDir.appendingPathComponent(tool).path
+        if runAsPostgres {
+            return try runCommand("/usr/sbin/runuser", ["-u", "postgres", "--", path] + args)
+        }
+        return try runCommand(path, args)
+    }
+
+    private func runCommand(_ path: String, _ args: [String]) throws -> (code: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: "/")
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// initdb's folder: on PATH, else the newest /usr/lib/postgresql/N/bin.
+    static func findBinDir() -> URL? {
+        let fm = FileManager.default
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = URL(fileURLWithPath: String(dir)).appendingPathComponent("initdb")
+            if fm.isExecutableFile(atPath: candidate.path) {
+                return candidate.resolvingSymlinksInPath().deletingLastPathComponent()
+            }
+        }
+        let base = "/usr/lib/postgresql"
+        let versions = ((try? fm.contentsOfDirectory(atPath: base)) ?? []).compactMap(Int.init).sorted(by: >)
+        for v in versions where fm.isExecutableFile(atPath: "\(base)/\(v)/bin/initdb") {
+            return URL(fileURLWithPath: "\(base)/\(v)/bin")
+        }
+        return nil
+    }
+}
+
+public struct EmbeddedPostgresError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ d: String) { description = d }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Postgres
+import Queue
+import Stages
+import Store
+
+/// The options every worker executable takes.
+public struct WorkerFlags: ParsableArguments {
+    @Option(help: "PostgreSQL URL or libpq conninfo (default: DATABASE_URL, then the PG* variables).")
+    public var databaseURL: String?
+    @Option(help: "Worker threads, each claiming and handing off on its own connection.")
+    public var concurrency: Int?
+    @Option(help: "Jobs per claim and per hand-off transaction.")
+    public var batchSize: Int?
+    @Flag(help: "Drain the stage's available jobs, then exit.")
+    public var once = false
+    @Option(help: "Configuration file.")
+    public var config: String?
+    @Option(help: "Seconds without a heartbeat before a running job is rescued.")
+    public var lease: Double?
+    @Option(help: "Seconds between polls when no NOTIFY arrives.")
+    public var pollInterval: Double?
+    @Option(help: "Log format: text or json.")
+    public var logFormat: String = "text"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    public var logLevel: String = "info"
+
+    public init() {}
+
+    public func validate() throws {
+        if let c = concurrency, c < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be at least 1") }
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
+    }
+}
+
+/// The whole life of a worker process: config, logging, migrations, signals, the run loop.
+/// Each `tideline-<stage>` main is one call to this.
+public enum WorkerMain {
+    public static func run(stage: Stage) -> Never {
+        let flags: WorkerFlags
+        do { flags = try WorkerFlags.parse(Array(CommandLine.arguments.dropFirst())) } catch {
+            WorkerFlags.exit(withError: error)
+        }
+        LogSetup.bootstrap(format: LogFormat(rawValue: flags.logFormat) ?? .text,
+                           level: Logger.Level(rawValue: flags.logLevel) ?? .info)
+        let logger = Logger(label: "tideline-\(stage.rawValue)")
+        do {
+            let config = try Config.load(path: flags.config)
+            var options = config.workerOptions(stage: stage.rawValue)
+            if let c = flags.concurrency { options.concurrency = c }
+            if let b = flags.batchSize { options.batchSize = b }
+            if let l = flags.lease { options.lease = l }
+            if let p = flags.pollInterval { options.pollInterval = p }
+            options.once = flags.once
+            let conninfo = flags.databaseURL ?? config.databaseURL ?? ""
+            let handler = try StageHandlers.make(stage, context: try StageContext.load(config: config))
+            try runWorker(handler: handler, conninfo: conninfo, options: options, logger: logger)
+            exit(0)
+        } catch {
+            logger.critical("\(error)")
+            exit(1)
+        }
+    }
+
+    /// Migrates, installs SIGTERM/SIGINT handlers and runs `handler` until stopped.
+    public static func runWorker(handler: any StageHandler, conninfo: String, options: WorkerOptions, logger: Logger) throws {
+        let db = try Connection(conninfo)
+        let applied = try Migrator.migrate(db)
+        if !applied.isEmpty { logger.info("applied migrations \(applied)") }
+        let worker = Worker(conninfo: conninfo, handler: handler, options: options, logger: logger)
+        let signals = [SIGTERM, SIGINT].map { sig -> DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [worker] in
+                logger.info("signal \(sig): finishing in-flight jobs, then stopping")
+                worker.stop()
+            }
+            source.resume()
+            return source
+        }
+        try worker.run()
+        signals.forEach { $0.cancel() }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Logging
+import Postgres
+import Queue
+import Store
+import TextCore
+
+/// Extract: one article's indicators and milestones, each with its evidence. Re-extracting an
+/// article replaces its extractions; the article's aggregate job is enqueued in the same transaction.
+public struct ExtractHandler: StageHandler {
+    public let stage = Stage.extract.rawValue
+    public let context: StageContext
+    let extractor: Extractor
+    public var batchSize: Int { 16 }
+
+    public init(context: StageContext) throws {
+        self.context = context
+        self.extractor = Extractor()
+    }
+
+    public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {
+        let payload = try job.decodePayload(ArticlePayload.self)
+        guard let article = try ArticleStore.load(tx, id: payload.articleID) else {
+            logger.info("article \(payload.articleID) was replaced by a re-clean; nothing to extract")
+            return []
+        }
+        let found = extractor.extract(ArticleText(text: article.text, headline: article.headline,
+                                                  published: article.published, homeRegion: article.homeRegion))
+        let encoder = JSONEncoder.sorted
+        var rows: [ExtractionStore.New] = []
+        for i in found.indicators {
+            rows.append(.init(kind: "indicator", data: String(decoding: try encoder.encode(i), as: UTF8.self),
+                              evidence: i.evidence, start: i.start, end: i.end))
+        }
+        for m in found.milestones {
+            rows.append(.init(kind: "milestone", data: String(decoding: try encoder.encode(m), as: UTF8.self),
+                              evidence: m.evidence, start: m.start, end: m.end))
+        }
+        try ExtractionStore.replace(tx, articleID: article.id, documentID: article.documentID, with: rows)
+        return [try NewJob(stage: .aggregate, encoding: ArticlePayload(articleID: article.id))]
+    }
+}

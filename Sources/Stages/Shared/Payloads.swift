@@ -1,0 +1,35 @@
+/// The payload of each stage's jobs. One place, so producer and consumer agree.
+public struct FetchPayload: Codable, Sendable, Equatable {
+    /// A file path (relative to the working folder or absolute) or later an http(s) URL.
+    public var source: String
+    /// The manifest entry, kept as the document's metadata.
+    public var metadata: DocumentMetadata
+    public init(source: String, metadata: DocumentMetadata) { self.source = source; self.metadata = metadata }
+}
+
+public struct DocumentMetadata: Codable, Sendable, Equatable {
+    public var published: String?
+    public var source: String?
+    public var homeRegion: String?
+    public var url: String?
+    public var note: String?
+    enum CodingKeys: String, CodingKey {
+        case published, source, url, note
+        case homeRegion = "home_region"
+    }
+    public init(published: String? = nil, source: String? = nil, homeRegion: String? = nil, url: String? = nil, note: String? = nil) {
+        self.published = published; self.source = source; self.homeRegion = homeRegion; self.url = url; self.note = note
+    }
+}
+
+public struct CleanPayload: Codable, Sendable, Equatable {
+    public var documentID: Int64
+    enum CodingKeys: String, CodingKey { case documentID = "document_id" }
+    public init(documentID: Int64) { self.documentID = documentID }
+}
+
+public struct ArticlePayload: Codable, Sendable, Equatable {
+    public var articleID: Int64
+    enum CodingKeys: String, CodingKey { case articleID = "article_id" }
+    public init(articleID: Int64) { self.articleID = articleID }
+}

@@ -1,0 +1,53 @@
+import Postgres
+
+/// A raw document as fetched: bytes plus what the manifest or the server said about it.
+public struct StoredDocument: Sendable {
+    public let id: Int64
+    public let sourceID: String
+    public let contentHash: String
+    public let content: [UInt8]
+    public let contentType: String
+    /// The manifest entry (published, source, home_region, url …) as JSON text.
+    public let metadata: String
+}
+
+/// SQL for the `documents` table.
+public enum DocumentStore {
+    /// Inserts or replaces a source's content. Returns the document id when something changed
+    /// (new source, new bytes or new metadata); nil when the stored copy is identical.
+    public static func upsert(_ db: Connection, sourceID: String, contentHash: String, content: [UInt8],
+                              contentType: String, metadata: String) throws -> Int64? {
+        let r = try db.query("""
+            INSERT INTO documents (source_id, content_hash, content, content_type, metadata)
+            VALUES ($1, $2, $3, $4, $5::jsonb)
+            ON CONFLICT (source_id) DO UPDATE
+               SET content_hash = EXCLUDED.content_hash, content = EXCLUDED.content,
+                   content_type = EXCLUDED.content_type, metadata = EXCLUDED.metadata, fetched_at = now()
+             WHERE documents.content_hash <> EXCLUDED.content_hash OR documents.metadata <> EXCLUDED.metadata
+                OR documents.content_type <> EXCLUDED.content_type
+            RETURNING id
+            """, [sourceID, contentHash, content, contentType, metadata])
+        return try r.first?.decode(Int64.self, 0)
+    }
+
+    public static func load(_ db: Connection, id: Int64) throws -> StoredDocument? {
+        let r = try db.query("""
+            SELECT id, source_id, content_hash, content, content_type, metadata::text FROM documents WHERE id = $1
+            """, [id])
+        return try r.first.map {
+            StoredDocument(id: try $0.decode(Int64.self, 0), sourceID: try $0.decode(String.self, 1),
+                           contentHash: try $0.decode(String.self, 2), content: try $0.decode([UInt8].self, 3),
+                           contentType: try $0.decode(String.self, 4), metadata: try $0.decode(String.self, 5))
+        }
+    }
+
+    public static func markCleaned(_ db: Connection, id: Int64, warnings: String) throws {
+        try db.execute("UPDATE documents SET cleaned_at = now(), clean_warnings = $2::jsonb WHERE id = $1", [id, warnings])
+    }
+
+    public static func allIDs(_ db: Connection) throws -> [(id: Int64, hash: String)] {
+        try db.query("SELECT id, content_hash FROM documents ORDER BY id").rows.map {
+            (try $0.decode(Int64.self, 0), try $0.decode(String.self, 1))
+        }
+    }
+}

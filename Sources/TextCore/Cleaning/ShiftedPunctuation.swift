@@ -1,0 +1,61 @@
+/// Repairs e-paper text whose font mapped full-width punctuation onto the hanzi one GBK row
+/// down (，→袁 。→遥 “→野 ”→冶 、→尧 ；→曰 …→噎 ▶→荩 ■→阴).
+///
+/// A line is repaired only when its neighbourhood is evidently shifted: several 袁/遥/尧 and few
+/// real ，。、 around them. 袁隆平, 遥远 and 野生 in ordinary text, where real punctuation is all
+/// around, stay as they are. Two markers are repaired anywhere because their position gives them
+/// away: 阴 opening a byline (阴记者, 阴本报) and 荩 closing a page-continuation marker.
+public enum ShiftedPunctuation {
+    public static let map: [Unicode.Scalar: Unicode.Scalar] = [
+        "袁": "，", "遥": "。", "野": "“", "冶": "”", "尧": "、", "曰": "；", "噎": "…", "荩": "▶", "阴": "■",
+    ]
+    static let clauseMarks: Set<Unicode.Scalar> = ["袁", "遥", "尧"]
+    static let realMarks: Set<Unicode.Scalar> = ["，", "。", "、"]
+
+    /// How many lines either side make up a line's neighbourhood.
+    static let radius = 3
+
+    /// Returns the lines with shifted stretches repaired, and how many lines were repaired.
+    public static func repair(_ lines: [String]) -> (lines: [String], repaired: Int) {
+        let counts = lines.map { line -> (shifted: Int, real: Int) in
+            var sh = 0, re = 0
+            for s in line.unicodeScalars {
+                if clauseMarks.contains(s) { sh += 1 } else if realMarks.contains(s) { re += 1 }
+            }
+            return (sh, re)
+        }
+        var out = lines
+        var repaired = 0
+        for i in lines.indices {
+            let lo = max(0, i - radius), hi = min(lines.count - 1, i + radius)
+            var sh = 0, re = 0
+            for j in lo...hi { sh += counts[j].shifted; re += counts[j].real }
+            if isShifted(shifted: sh, real: re) && (counts[i].shifted > 0 || containsAny(lines[i])) {
+                out[i] = String(String.UnicodeScalarView(lines[i].unicodeScalars.map { map[$0] ?? $0 }))
+                repaired += 1
+            } else {
+                out[i] = repairMarkers(lines[i])
+            }
+        }
+        return (out, repaired)
+    }
+
+    static func isShifted(shifted: Int, real: Int) -> Bool {
+        shifted >= 3 && real * 4 <= shifted
+    }
+
+    private static func containsAny(_ line: String) -> Bool {
+        line.unicodeScalars.contains { map[$0] != nil }
+    }
+
+    /// 阴 before a byline word and 荩 after a page marker are shifted wherever they stand.
+    static func repairMarkers(_ line: String) -> String {
+        var s = line
+        if s.hasPrefix("阴"), let rest = Optional(s.dropFirst()),
+           ["记者", "本报", "通讯员", "评论员", "摄影", "文/", "图/"].contains(where: { rest.hasPrefix($0) }) {
+            s = "■" + rest
+        }
+        if s.hasSuffix("荩"), s.contains("版") { s = String(s.dropLast()) + "▶" }
+        return s
+    }
+}

@@ -1,0 +1,5 @@
+// tideline-clean: the clean stage as a worker process. Everything it does lives in Runtime and Stages.
+import Queue
+import Runtime
+
+WorkerMain.run(stage: .clean)

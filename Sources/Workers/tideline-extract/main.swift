@@ -1,0 +1,5 @@
+// tideline-extract: the extract stage as a worker process. Everything it does lives in Runtime and Stages.
+import Queue
+import Runtime
+
+WorkerMain.run(stage: .extract)

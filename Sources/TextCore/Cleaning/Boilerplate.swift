@@ -56,22 +56,25 @@ public enum Boilerplate {
     /// Cuts the header and footer of a single web page's lines (already normalised, no blanks).
     public static func trimPage(_ lines: [String]) -> Trimmed {
         let kinds = lines.map(classify)
-        guard let firstDense = lines.firstIndex(where: isDense) else {
+        guard let lastDense = lines.lastIndex(where: isDense) else {
             return Trimmed(headline: nil, byline: nil, body: lines.indices.filter { kinds[$0] == .content }, metaLine: nil)
         }
-        let lastDense = lines.lastIndex(where: isDense)!
-        // Header: the metadata line anchors the headline just above it; else the last content line
-        // before the text is the headline.
+        // The metadata line (发布时间…) near the top anchors the headline: the content line just above it.
+        let firstLongText = lines.firstIndex(where: { isDense($0) && $0.count >= 60 }) ?? lastDense
+        let metaIndex = (0..<min(firstLongText, 20)).first { kinds[$0] == .meta }
         var headline: String? = nil
         var byline: String? = nil
-        var metaLine: String? = nil
-        let headerEnd = firstDense
-        let metaIndex = (0..<headerEnd).first { kinds[$0] == .meta }
-        if let metaIndex { metaLine = lines[metaIndex] }
-        let headlineSearchEnd = metaIndex ?? headerEnd
-        if let h = (0..<headlineSearchEnd).last(where: { kinds[$0] == .content && !isDense(lines[$0]) }) {
-            headline = lines[h]
+        let firstDense: Int
+        if let metaIndex {
+            if let h = (0..<metaIndex).last(where: { kinds[$0] == .content && lines[$0].count <= 80 }) { headline = lines[h] }
+            firstDense = (metaIndex + 1..<lines.count).first(where: { isDense(lines[$0]) }) ?? lastDense
+        } else {
+            firstDense = lines.firstIndex(where: isDense)!
+            if let h = (0..<firstDense).last(where: { kinds[$0] == .content }) { headline = lines[h] }
         }
+        let metaLine = metaIndex.map { lines[$0] }
+        let headerEnd = firstDense
+        let headlineSearchEnd = metaIndex ?? headerEnd
         // Short content lines between the metadata and the text: an author line.
         let afterMeta = (metaIndex.map { $0 + 1 } ?? headerEnd)..<headerEnd
         for i in afterMeta where kinds[i] == .content && lines[i].count <= 30 && lines[i].contains(" ") {
@@ -88,7 +91,7 @@ public enum Boilerplate {
               !CharClass.terminal.contains(lines[last].unicodeScalars.last ?? " ") { body.removeLast() }
         // Lines between the headline and the text that are content but neither byline nor meta:
         // kept (kickers, photo captions) unless they are the byline.
-        let headerBody = (headlineSearchEnd..<headerEnd).filter { kinds[$0] == .content && lines[$0] != byline && lines[$0] != headline }
+        let headerBody = (min(headlineSearchEnd + 1, headerEnd)..<headerEnd).filter { kinds[$0] == .content && lines[$0] != byline && lines[$0] != headline }
         return Trimmed(headline: headline, byline: byline, body: headerBody + body, metaLine: metaLine)
     }
 }

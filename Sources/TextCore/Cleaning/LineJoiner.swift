@@ -8,8 +8,10 @@ public enum LineJoiner {
 
     /// `lines` are non-blank normalised lines; `breaks[i]` true forbids joining line i to i+1
     /// (the segmenter's structural lines). Returns groups of line indices, one per paragraph.
-    public static func paragraphs(_ lines: [String], breaks: [Bool]) -> [[Int]] {
-        let lengths = lines.map { $0.unicodeScalars.count }
+    /// `widths` are the lines' lengths as laid out (before a dateline was cut off the front), when
+    /// they differ from the text's.
+    public static func paragraphs(_ lines: [String], breaks: [Bool], widths: [Int]? = nil) -> [[Int]] {
+        let lengths = widths ?? lines.map { $0.unicodeScalars.count }
         var groups: [[Int]] = []
         var current: [Int] = []
         for i in lines.indices {
@@ -31,6 +33,8 @@ public enum LineJoiner {
             if scalars.count >= 2, CharClass.terminal.contains(scalars[scalars.count - 2]) { return false }
         }
         if lastScalar == "：" || lastScalar == ":" { return false }
+        // No paragraph ends on a comma, an enumeration comma or an opening quote.
+        if lastScalar == "，" || lastScalar == "、" || lastScalar == "“" || lastScalar == "（" || lastScalar == "《" { return true }
         let len = lengths[i]
         if len >= 40 { return true }
         let width = Double(columnWidth(around: i, lengths: lengths))

@@ -29,34 +29,46 @@ public struct Segmenter {
     /// Splits a newspaper page. `lines` are normalised, repaired and non-blank.
     public static func segmentPage(_ input: [Line]) -> [Article] {
         var lines: [Line] = []
+        var widths: [Int] = []
         var kinds: [Kind] = []
+        var closesArticle: [Bool] = []
         var pageMarkers: [(index: Int, marker: String)] = []
         for var line in input {
+            let width = line.text.unicodeScalars.count
             let (rest, markers) = PageMarkers.stripContinuations(line.text)
-            for m in markers { pageMarkers.append((lines.count, m)) }
+            // 下转第2版: the article goes on elsewhere, so whatever follows here is another one.
+            let continuesElsewhere = markers.contains { $0.contains("转") && !$0.contains("接") }
+            for m in markers { pageMarkers.append((max(lines.count - (rest.isEmpty ? 1 : 0), 0), m)) }
+            if rest.isEmpty {
+                if continuesElsewhere, !closesArticle.isEmpty { closesArticle[closesArticle.count - 1] = true }
+                continue
+            }
             line.text = rest
-            if rest.isEmpty { continue }
             if let d = PageMarkers.dateline(rest) {
                 line.text = d.rest
                 kinds.append(.dateline(credit: d.credit))
-                if d.rest.isEmpty { line.text = "" }
             } else if let b = PageMarkers.byline(rest) {
                 kinds.append(.byline(b))
             } else {
                 kinds.append(.text)
             }
             lines.append(line)
+            widths.append(width)
+            closesArticle.append(continuesElsewhere)
         }
-        // Structural lines are never joined to the line before; bylines not to the line after either.
+        let headingRun = headingRuns(lines.map(\.text), kinds: kinds)
+        // Structural lines are never joined to the line before; bylines and headlines not to the
+        // line after either.
         var breaks = [Bool](repeating: false, count: lines.count)
         for (i, k) in kinds.enumerated() {
             switch k {
-            case .text: break
+            case .text:
+                if headingRun[i] || closesArticle[i] { breaks[i] = true; if i > 0 { breaks[i - 1] = true } }
             case .dateline: if i > 0 { breaks[i - 1] = true }
             case .byline: breaks[i] = true; if i > 0 { breaks[i - 1] = true }
             }
         }
-        let groups = LineJoiner.paragraphs(lines.map(\.text), breaks: breaks)
+        let groups = LineJoiner.paragraphs(lines.map(\.text), breaks: breaks, widths: widths)
 
         var articles: [Article] = []
         var current: Article? = nil
@@ -65,18 +77,29 @@ public struct Segmenter {
 
         func close() {
             if var a = current, !a.paragraphs.isEmpty {
-                if a.headline == nil, let h = pendingHeads.first { a.headline = h; pendingHeads.removeFirst() }
+                // Unfinished short lines at the end are the next article's headline, set above it.
+                var trailing: [String] = []
+                while a.paragraphs.count > 1, let last = a.paragraphs.last, !endsSentence(last), last.count <= 80 {
+                    trailing.insert(last, at: 0)
+                    a.paragraphs.removeLast(); a.paragraphOffsets.removeLast()
+                }
+                pendingHeads = trailing + pendingHeads
                 articles.append(a)
             }
             current = nil
         }
         func open() {
             current = Article()
-            if !pendingHeads.isEmpty {
+            takeHeadline()
+        }
+        func takeHeadline() {
+            if current?.headline == nil, !pendingHeads.isEmpty {
                 current!.headline = pendingHeads.max(by: { $0.count < $1.count })
-                pendingHeads = []
+                pendingHeads.removeAll { $0 == current!.headline }
             }
         }
+        var hasBody: Bool { current.map { !$0.paragraphs.isEmpty } ?? false }
+
         for group in groups {
             let first = group[0]
             while markerCursor < pageMarkers.count && pageMarkers[markerCursor].index <= group.last! {
@@ -87,50 +110,96 @@ public struct Segmenter {
             let text = LineJoiner.join(group.map { lines[$0].text })
             switch kinds[first] {
             case .byline(let b):
-                if current.map({ !$0.paragraphs.isEmpty }) == true { close() }
+                if hasBody { close() }
                 if current == nil { open() }
                 if current!.byline == nil { current!.byline = b }
                 continue
             case .dateline(let credit):
-                if current.map({ !$0.paragraphs.isEmpty }) == true { close() }
+                if hasBody { close() }
                 if current == nil { open() }
                 if current!.byline == nil, let credit { current!.byline = credit }
                 if text.isEmpty { continue }
             case .text:
-                if isHeading(text, lines: group.count) {
+                if headingRun[first] || isHeading(text, lines: group.count) {
                     pendingHeads.append(text)
                     continue
                 }
-                if !pendingHeads.isEmpty {
-                    if current.map({ !$0.paragraphs.isEmpty }) == true {
-                        if pendingHeads.count >= 2 {
-                            close(); open()
-                        } else {
-                            // A single short line inside an article is a subhead: keep it as text.
-                            for h in pendingHeads { current!.paragraphs.append(h); current!.paragraphOffsets.append(lines[first].offset) }
-                            pendingHeads = []
-                        }
+                if !pendingHeads.isEmpty && hasBody {
+                    if pendingHeads.count >= 2 {
+                        close(); open()
+                    } else {
+                        // A single short line inside an article is a subhead: keep it as text.
+                        current!.paragraphs.append(pendingHeads[0]); current!.paragraphOffsets.append(lines[first].offset)
+                        pendingHeads = []
                     }
                 }
                 if current == nil { open() }
             }
+            if !hasBody && !pendingHeads.isEmpty {
+                // Headlines, kickers and captions above an article's first paragraph.
+                takeHeadline()
+                for h in pendingHeads { current!.paragraphs.append(h); current!.paragraphOffsets.append(lines[first].offset) }
+                pendingHeads = []
+            }
             current!.paragraphs.append(text)
             current!.paragraphOffsets.append(lines[first].offset)
+            if closesArticle[group.last!] { close() }
         }
         if var last = current, !last.paragraphs.isEmpty {
             if last.headline == nil, let h = pendingHeads.first { last.headline = h; pendingHeads.removeFirst() }
             last.paragraphs += pendingHeads
             last.paragraphOffsets += pendingHeads.map { _ in lines.last?.offset ?? 0 }
             articles.append(last)
+        } else if let a = articles.last, !pendingHeads.isEmpty, a.headline == nil {
+            articles[articles.count - 1].headline = pendingHeads.first
         }
         return articles
     }
 
-    /// A headline or subhead: one short line that does not end a sentence.
+    /// Runs of two or more lines without any sentence punctuation, each short, that start where a
+    /// paragraph could start: headline blocks and photo captions, never column text.
+    static func headingRuns(_ texts: [String], kinds: [Kind]) -> [Bool] {
+        var out = [Bool](repeating: false, count: texts.count)
+        var i = 0
+        while i < texts.count {
+            let atParagraphStart = i == 0 || endsSentence(texts[i - 1]) || { if case .byline = kinds[i - 1] { return true }; return false }()
+            guard atParagraphStart else { i += 1; continue }
+            var j = i
+            while j < texts.count, case .text = kinds[j], texts[j].count <= 80, !hasSentencePunctuation(texts[j]) { j += 1 }
+            // Three such lines, or two when one is cut into phrases by a space as headlines are.
+            if j - i >= 3 || (j - i == 2 && texts[i..<j].contains { $0.contains(" ") }) { for k in i..<j { out[k] = true } }
+            i = max(j, i + 1)
+        }
+        return out
+    }
+
+    static func hasSentencePunctuation(_ s: String) -> Bool {
+        s.unicodeScalars.contains { $0 == "，" || $0 == "。" || $0 == "、" || $0 == "；" || $0 == "：" || $0 == "？" || $0 == "！" }
+    }
+
+    static func endsSentence(_ s: String) -> Bool {
+        let scalars = Array(s.unicodeScalars)
+        guard let last = scalars.last else { return false }
+        if CharClass.terminal.contains(last) { return true }
+        if CharClass.closers.contains(last), scalars.count >= 2, CharClass.terminal.contains(scalars[scalars.count - 2]) { return true }
+        return false
+    }
+
+    /// A headline or subhead: one short line with no sentence punctuation inside it (a closing ？ or
+    /// ！ is allowed) and its quotes and brackets balanced, so not a fragment of column text; up to
+    /// 80 characters when cut into phrases by spaces, the way Chinese headlines are set.
     static func isHeading(_ text: String, lines: Int) -> Bool {
-        guard lines == 1, text.count <= maxHeadingLength, let last = text.unicodeScalars.last else { return false }
-        if CharClass.terminal.contains(last) || last == "，" || last == "、" || last == "：" { return false }
-        return true
+        guard lines == 1, let last = text.unicodeScalars.last else { return false }
+        if CharClass.terminal.contains(last) && last != "？" && last != "！" { return false }
+        if hasSentencePunctuation(String(text.unicodeScalars.dropLast())) || last == "，" || last == "、" || last == "：" { return false }
+        guard isBalanced(text) else { return false }
+        if text.count <= maxHeadingLength { return true }
+        return text.count <= 80 && text.contains(" ")
+    }
+
+    static func isBalanced(_ s: String) -> Bool {
+        let pairs: [(Character, Character)] = [("《", "》"), ("“", "”"), ("（", "）"), ("【", "】"), ("‘", "’")]
+        return pairs.allSatisfy { open, close in s.filter { $0 == open }.count == s.filter { $0 == close }.count }
     }
 
     /// A web page: one article, its lines joined into paragraphs.

@@ -26,11 +26,16 @@ public enum ShiftedPunctuation {
         }
         var out = lines
         var repaired = 0
-        for i in lines.indices {
-            let lo = max(0, i - radius), hi = min(lines.count - 1, i + radius)
+        // A line is judged with the lines before it and, separately, with the lines after it, so the
+        // first and last lines of a shifted block are repaired even next to ordinary text.
+        func window(_ range: ClosedRange<Int>) -> Bool {
             var sh = 0, re = 0
-            for j in lo...hi { sh += counts[j].shifted; re += counts[j].real }
-            if isShifted(shifted: sh, real: re) && (counts[i].shifted > 0 || containsAny(lines[i])) {
+            for j in range { sh += counts[j].shifted; re += counts[j].real }
+            return isShifted(shifted: sh, real: re)
+        }
+        for i in lines.indices {
+            let before = max(0, i - radius)...i, after = i...min(lines.count - 1, i + radius)
+            if (counts[i].shifted > 0 || containsAny(lines[i])) && (window(before) || window(after)) {
                 out[i] = String(String.UnicodeScalarView(lines[i].unicodeScalars.map { map[$0] ?? $0 }))
                 repaired += 1
             } else {

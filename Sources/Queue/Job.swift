@@ -1,7 +1,7 @@
 import Foundation
 
 /// A job as a worker holds it after claiming it.
-public struct Job: Sendable {
+public struct Job: Sendable, Equatable {
     public let id: Int64
     public let stage: String
     /// The payload as JSON text.

@@ -100,5 +100,23 @@ enum JobQueries {
         UPDATE workers SET stopped_at = now(), heartbeat_at = now(), jobs_done = $2, jobs_failed = $3 WHERE id = $1
         """
 
+    /// Only a job that is not running or finished can be cancelled.
+    static let cancel = """
+        UPDATE jobs SET state = 'cancelled', finished_at = now()
+         WHERE id = $1 AND state = 'available'
+        RETURNING id
+        """
+
+    /// A dead or cancelled job gets a fresh set of attempts; its error history is kept.
+    static let retry = """
+        WITH retried AS (
+            UPDATE jobs SET state = 'available', attempts = 0, run_at = now(), finished_at = NULL, locked_by = NULL
+             WHERE id = ANY($1::bigint[]) AND state IN ('dead', 'cancelled')
+            RETURNING stage)
+        SELECT count(*)::int, (SELECT count(*) FROM (SELECT pg_notify('tideline_jobs', s.stage)
+                                 FROM (SELECT DISTINCT stage FROM retried) s) n)::int
+          FROM retried
+        """
+
     static let isPaused = "SELECT coalesce((SELECT paused FROM stage_controls WHERE stage = $1), false)"
 }

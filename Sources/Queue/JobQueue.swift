@@ -59,6 +59,18 @@ public enum JobQueue {
         try db.query(JobQueries.release, [worker, ids.map { PostgresArray($0) }]).first?.decode(Int.self, 0) ?? 0
     }
 
+    /// Cancels an available job; false when it was running, finished or unknown.
+    @discardableResult
+    public static func cancel(_ db: Connection, id: Int64) throws -> Bool {
+        try db.query(JobQueries.cancel, [id]).rowCount == 1
+    }
+
+    /// Returns dead or cancelled jobs to `available` with fresh attempts; returns how many.
+    @discardableResult
+    public static func retry(_ db: Connection, ids: [Int64]) throws -> Int {
+        try db.query(JobQueries.retry, [PostgresArray(ids)]).first?.decode(Int.self, 0) ?? 0
+    }
+
     public static func isPaused(_ db: Connection, stage: String) throws -> Bool {
         try db.query(JobQueries.isPaused, [stage]).first?.decode(Bool.self, 0) ?? false
     }

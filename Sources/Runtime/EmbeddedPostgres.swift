@@ -123,17 +123,8 @@ public final class EmbeddedPostgres: @unchecked Sendable {
     }
 
     private func runCommand(_ path: String, _ args: [String]) throws -> (code: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try Subprocess.run(path, args)
+        return (r.code, r.output)
     }
 
     /// initdb's folder: on PATH, else the newest /usr/lib/postgresql/N/bin.

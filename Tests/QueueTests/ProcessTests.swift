@@ -1,0 +1,90 @@
+import XCTest
+import Postgres
+import Queue
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Worker processes against one database: the properties the queue exists for.
+final class ProcessTests: XCTestCase {
+    var db: Connection!
+    var conninfo: String!
+    var probe: URL { TestPostgres.productsDirectory.appendingPathComponent("tideline-probe-worker") }
+
+    override func setUpWithError() throws {
+        conninfo = try TestPostgres.freshDatabase()
+        db = try Connection(conninfo)
+        try db.execute("CREATE TABLE probe_output (job_id bigint NOT NULL, attempt int NOT NULL, worker_pid int NOT NULL)")
+        guard FileManager.default.isExecutableFile(atPath: probe.path) else {
+            throw XCTSkip("tideline-probe-worker is not built at \(probe.path); run `swift build` first")
+        }
+    }
+
+    private func startProbe(_ extra: [String] = []) throws -> Process {
+        try launch(probe, ["--database-url", conninfo, "--poll-interval", "0.1"] + extra)
+    }
+
+    /// Several processes, several threads each, thousands of jobs: every job's output exactly once.
+    func testSeveralWorkerProcessesProcessEveryJobExactlyOnce() throws {
+        let total = 3000
+        try JobQueue.enqueue(db, (0..<total).map { NewJob(stage: "probe", payload: "{\"n\": \($0)}") })
+        let workers = try (0..<3).map { _ in try startProbe(["--concurrency", "2", "--batch", "25", "--once"]) }
+        for w in workers { w.waitUntilExit() }
+        for w in workers { XCTAssertEqual(w.terminationStatus, 0) }
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM jobs WHERE stage = 'probe' AND state = 'succeeded'"), total)
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM probe_output"), total)
+        XCTAssertEqual(try count(db, "SELECT count(DISTINCT job_id) FROM probe_output"), total)
+        XCTAssertGreaterThan(try count(db, "SELECT count(DISTINCT worker_pid) FROM probe_output"), 1, "the work was shared")
+    }
+
+    /// kill -9 in the middle of a job: the job is rescued after the lease, completes, and its output
+    /// exists exactly once.
+    func testKilledWorkersJobIsRescuedAndCompletesOnce() throws {
+        let id = try JobQueue.enqueue(db, [NewJob(stage: "probe", payload: "{\"sleep_ms\": 60000}")])[0]
+        let victim = try startProbe(["--lease", "1"])
+        XCTAssertTrue(try eventually(timeout: 15) { try state(db, id) == "running" })
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM probe_output"), 0, "nothing committed before the kill")
+        // Let the next attempt be quick, then start a rescuer-worker.
+        try db.execute("UPDATE jobs SET payload = '{}' WHERE id = $1", [id])
+        let survivor = try startProbe(["--lease", "1"])
+        defer { survivor.terminate(); survivor.waitUntilExit() }
+        XCTAssertTrue(try eventually(timeout: 30) { try state(db, id) == "succeeded" })
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM probe_output WHERE job_id = $1", [id]), 1)
+        let row = try db.query("SELECT attempts, errors::text FROM jobs WHERE id = $1", [id]).first!
+        XCTAssertEqual(try row.decode(Int.self, 0), 2, "the killed attempt counts")
+        XCTAssertTrue(try row.decode(String.self, 1).contains("stopped heartbeating"))
+    }
+
+    /// SIGTERM: the worker stops claiming, finishes the job in hand, and exits cleanly.
+    func testSigtermFinishesTheJobInHandThenExits() throws {
+        let ids = try JobQueue.enqueue(db, [NewJob(stage: "probe", payload: "{\"sleep_ms\": 1500}"),
+                                            NewJob(stage: "probe", priority: -1)])
+        let worker = try startProbe(["--batch", "1"])
+        XCTAssertTrue(try eventually(timeout: 15) { try state(db, ids[0]) == "running" })
+        worker.terminate()
+        worker.waitUntilExit()
+        XCTAssertEqual(worker.terminationStatus, 0)
+        XCTAssertEqual(try state(db, ids[0]), "succeeded", "the in-flight job was finished")
+        XCTAssertEqual(try state(db, ids[1]), "available", "nothing new was claimed after SIGTERM")
+        XCTAssertNotNil(try db.query("SELECT stopped_at FROM workers").first?.decodeOptional(String.self, 0))
+    }
+
+    /// Transient failures retry with backoff; permanent ones die at once; both keep their messages.
+    func testRetryAndPermanentFailureAcrossProcesses() throws {
+        let ids = try JobQueue.enqueue(db, [NewJob(stage: "probe", payload: "{\"fail\": \"transient\"}", maxAttempts: 3),
+                                            NewJob(stage: "probe", payload: "{\"fail\": \"permanent\"}", maxAttempts: 3)])
+        let worker = try startProbe(["--backoff", "0.05"])
+        defer { worker.terminate(); worker.waitUntilExit() }
+        XCTAssertTrue(try eventually(timeout: 20) { try state(db, ids[0]) == "dead" && state(db, ids[1]) == "dead" })
+        let transient = try db.query("SELECT attempts, jsonb_array_length(errors), last_error FROM jobs WHERE id = $1", [ids[0]]).first!
+        XCTAssertEqual(try transient.decode(Int.self, 0), 3)
+        XCTAssertEqual(try transient.decode(Int.self, 1), 3)
+        XCTAssertTrue(try transient.decode(String.self, 2).contains("failed on purpose"))
+        let permanent = try db.query("SELECT attempts, last_error FROM jobs WHERE id = $1", [ids[1]]).first!
+        XCTAssertEqual(try permanent.decode(Int.self, 0), 1)
+        XCTAssertTrue(try permanent.decode(String.self, 1).contains("told to fail permanently"))
+    }
+}

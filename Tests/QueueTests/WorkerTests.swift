@@ -1,0 +1,84 @@
+import XCTest
+import Postgres
+import Queue
+import TestSupport
+
+/// The worker runtime in this process: hand-off, wake-up, failure isolation.
+final class WorkerTests: XCTestCase {
+    var db: Connection!
+    var conninfo: String!
+
+    override func setUpWithError() throws {
+        conninfo = try TestPostgres.freshDatabase()
+        db = try Connection(conninfo)
+        try db.execute("CREATE TABLE output (job_id bigint PRIMARY KEY, note text)")
+    }
+
+    /// The handler's writes, the next jobs and the completion commit together.
+    func testHandOffWritesOutputEnqueuesNextAndCompletesInOneTransaction() throws {
+        let handler = ClosureHandler(stage: "first", batchSize: 10) { job, tx in
+            try tx.execute("INSERT INTO output VALUES ($1, 'first')", [job.id])
+            return [NewJob(stage: "second", payload: "{\"from\": \(job.id)}")]
+        }
+        let ids = try JobQueue.enqueue(db, (0..<25).map { _ in NewJob(stage: "first") })
+        try Worker(conninfo: conninfo, handler: handler, options: quickOptions { $0.once = true }, logger: testLogger).run()
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM jobs WHERE stage = 'first' AND state = 'succeeded'"), 25)
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM output WHERE job_id = ANY($1::bigint[])", [PostgresArray(ids)]), 25)
+        XCTAssertEqual(try count(db, "SELECT count(DISTINCT payload->>'from') FROM jobs WHERE stage = 'second'"), 25)
+    }
+
+    /// One bad job in a batch rolls back only itself: the batch is re-run job by job.
+    func testOneFailingJobInABatchDoesNotSinkTheOthers() throws {
+        let handler = ClosureHandler(stage: "s", batchSize: 50) { job, tx in
+            try tx.execute("INSERT INTO output VALUES ($1, 'ok')", [job.id])
+            if job.payload.contains("bad") { throw PermanentJobError("job \(job.id) is bad input") }
+            return []
+        }
+        var jobs = (0..<20).map { _ in NewJob(stage: "s") }
+        jobs[7] = NewJob(stage: "s", payload: "{\"bad\": true}")
+        let ids = try JobQueue.enqueue(db, jobs)
+        try Worker(conninfo: conninfo, handler: handler, options: quickOptions { $0.once = true }, logger: testLogger).run()
+        XCTAssertEqual(try state(db, ids[7]), "dead")
+        XCTAssertEqual(try db.query("SELECT last_error FROM jobs WHERE id = $1", [ids[7]]).first?.decode(String.self, 0), "job \(ids[7]) is bad input")
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM jobs WHERE state = 'succeeded'"), 19)
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM output"), 19, "the bad job's write was rolled back")
+    }
+
+    /// A transient error retries with backoff until it succeeds.
+    func testTransientFailureRetriesUntilItSucceeds() throws {
+        let handler = ClosureHandler(stage: "s", batchSize: 1) { job, tx in
+            if job.attempt < 3 { throw TestFailure(description: "flaky attempt \(job.attempt)") }
+            try tx.execute("INSERT INTO output VALUES ($1, 'third time')", [job.id])
+            return []
+        }
+        let id = try JobQueue.enqueue(db, [NewJob(stage: "s", maxAttempts: 5)])[0]
+        let w = BackgroundWorker(Worker(conninfo: conninfo, handler: handler, options: quickOptions(), logger: testLogger))
+        defer { w.stop() }
+        XCTAssertTrue(try eventually(timeout: 20) { try state(db, id) == "succeeded" })
+        let row = try db.query("SELECT attempts, jsonb_array_length(errors) FROM jobs WHERE id = $1", [id]).first!
+        XCTAssertEqual(try row.decode(Int.self, 0), 3)
+        XCTAssertEqual(try row.decode(Int.self, 1), 2)
+    }
+
+    /// An idle worker wakes on NOTIFY, long before its (here 30 s) poll interval.
+    func testListenWakesAnIdleWorkerWithoutWaitingForThePoll() throws {
+        let handler = ClosureHandler(stage: "s", batchSize: 1) { _, _ in [] }
+        let w = BackgroundWorker(Worker(conninfo: conninfo, handler: handler,
+                                        options: quickOptions { $0.pollInterval = 30 }, logger: testLogger))
+        defer { w.stop() }
+        Thread.sleep(forTimeInterval: 1)  // let it claim nothing and go idle
+        let id = try JobQueue.enqueue(db, [NewJob(stage: "s")])[0]
+        let started = Date()
+        XCTAssertTrue(try eventually(timeout: 10) { try state(db, id) == "succeeded" })
+        XCTAssertLessThan(Date().timeIntervalSince(started), 3)
+    }
+
+    /// A paused stage's workers claim nothing until it is resumed.
+    func testPausedStageIsNotClaimed() throws {
+        try db.execute("INSERT INTO stage_controls (stage, paused) VALUES ('s', true)")
+        let id = try JobQueue.enqueue(db, [NewJob(stage: "s")])[0]
+        XCTAssertEqual(try JobQueue.claim(db, stage: "s", limit: 1, worker: "w"), [])
+        try db.execute("UPDATE stage_controls SET paused = false WHERE stage = 's'")
+        XCTAssertEqual(try JobQueue.claim(db, stage: "s", limit: 1, worker: "w").map(\.id), [id])
+    }
+}

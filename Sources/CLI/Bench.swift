@@ -5,10 +5,11 @@ import Postgres
 import Queue
 import Runtime
 import Store
+import TextCore
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Benchmarks (not tests): queue throughput and latency.",
-                                                    subcommands: [QueueBench.self])
+                                                    subcommands: [QueueBench.self, CleanBench.self])
 }
 
 /// `tideline bench queue`: enqueue N no-op jobs, drain them with W worker threads claiming B at a
@@ -34,6 +35,8 @@ struct QueueBench: ParsableCommand {
         let conn = try session.connect()
         try Migrator.migrate(conn)
         try conn.execute("DELETE FROM jobs WHERE stage = 'bench'")
+        // Start from a table without the dead rows of earlier runs, so runs compare.
+        try conn.execute("VACUUM (ANALYZE) jobs")
         let logger = Logger(label: "bench")
 
         // Throughput: a backlog of N jobs drained by W threads.
@@ -86,5 +89,40 @@ struct QueueBench: ParsableCommand {
                          samples, values[0], values[1], values[2]))
         }
         try conn.execute("DELETE FROM jobs WHERE stage = 'bench'")
+    }
+}
+
+/// `tideline bench clean`: the clean core over the seed documents repeated to at least `--megabytes`,
+/// one thread (so the figure is per core), as plain text and as HTML pages built around them.
+struct CleanBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "clean", abstract: "Clean-core throughput in MB/s per core.")
+    @Option(help: "Folder with manifest.json and the documents.") var source: String = "seeds"
+    @Option(help: "Megabytes of input to clean per format.") var megabytes: Double = 50
+
+    func run() throws {
+        let folder = URL(fileURLWithPath: source)
+        let entries = try ManifestEntry.load(folder: folder)
+        let docs = try entries.map { [UInt8](try Data(contentsOf: folder.appendingPathComponent($0.file))) }
+        let html = docs.map { doc -> [UInt8] in
+            let paragraphs = String(decoding: doc, as: UTF8.self).split(separator: "\n").map { "<p>\($0)</p>" }.joined(separator: "\n")
+            return Array(("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>新闻</title><script>var a=1;</script></head><body>"
+                + "<div class=\"nav\">首页 | 新闻 | 政务</div><div>当前位置：首页 > 新闻</div><h1>标题</h1><div>发布时间：2024-01-04</div>"
+                + paragraphs + "<div class=\"footer\">版权所有 联系电话：0580-1234567</div></body></html>").utf8)
+        }
+        for (name, inputs, type) in [("plain text", docs, "text/plain"), ("HTML", html, "text/html")] {
+            let target = Int(megabytes * 1_000_000)
+            var bytes = 0, articles = 0
+            let start = Date()
+            while bytes < target {
+                for d in inputs {
+                    let out = try Cleaner.clean(.init(bytes: d, contentType: type, published: "2024-01-01", url: nil, sourceID: "bench"))
+                    bytes += d.count
+                    articles += out.articles.count
+                }
+            }
+            let seconds = Date().timeIntervalSince(start)
+            print(String(format: "clean %@: %.1f MB in %.2f s = %.1f MB/s per core (%d articles)", name, Double(bytes) / 1e6, seconds,
+                         Double(bytes) / 1e6 / seconds, articles))
+        }
     }
 }

@@ -17,7 +17,7 @@ public enum LineJoiner {
         for i in lines.indices {
             current.append(i)
             let last = i == lines.count - 1
-            if last || breaks[i] || breaks[i + 1] || !continues(i, lines: lines, lengths: lengths) {
+            if last || breaks[i] || !continues(i, lines: lines, lengths: lengths) {
                 groups.append(current)
                 current = []
             }
@@ -37,6 +37,9 @@ public enum LineJoiner {
         if lastScalar == "，" || lastScalar == "、" || lastScalar == "“" || lastScalar == "（" || lastScalar == "《" { return true }
         let len = lengths[i]
         if len >= 40 { return true }
+        // A long line that is already mid-sentence (it has commas) and stops without a full stop
+        // was cut by the layout; headlines have no commas.
+        if len >= 24 && lines[i].unicodeScalars.contains(where: { $0 == "，" || $0 == "、" }) { return true }
         let width = Double(columnWidth(around: i, lengths: lengths))
         // A line much wider than its neighbours is a headline set across columns, not column text.
         return len >= 6 && Double(len) >= 0.8 * width && Double(len) <= 1.25 * width

@@ -63,7 +63,8 @@ public struct Segmenter {
         for (i, k) in kinds.enumerated() {
             switch k {
             case .text:
-                if headingRun[i] || closesArticle[i] { breaks[i] = true; if i > 0 { breaks[i - 1] = true } }
+                if headingRun[i] { breaks[i] = true; if i > 0 { breaks[i - 1] = true } }
+                if closesArticle[i] { breaks[i] = true }
             case .dateline: if i > 0 { breaks[i - 1] = true }
             case .byline: breaks[i] = true; if i > 0 { breaks[i - 1] = true }
             }

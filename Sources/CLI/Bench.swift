@@ -98,6 +98,7 @@ struct CleanBench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "clean", abstract: "Clean-core throughput in MB/s per core.")
     @Option(help: "Folder with manifest.json and the documents.") var source: String = "seeds"
     @Option(help: "Megabytes of input to clean per format.") var megabytes: Double = 50
+    @Option(help: "Formats to measure: plain, html or both.") var format: String = "both"
 
     func run() throws {
         let folder = URL(fileURLWithPath: source)
@@ -109,7 +110,8 @@ struct CleanBench: ParsableCommand {
                 + "<div class=\"nav\">首页 | 新闻 | 政务</div><div>当前位置：首页 > 新闻</div><h1>标题</h1><div>发布时间：2024-01-04</div>"
                 + paragraphs + "<div class=\"footer\">版权所有 联系电话：0580-1234567</div></body></html>").utf8)
         }
-        for (name, inputs, type) in [("plain text", docs, "text/plain"), ("HTML", html, "text/html")] {
+        for (name, inputs, type) in [("plain text", docs, "text/plain"), ("HTML", html, "text/html")]
+            where format == "both" || (format == "plain") == (type == "text/plain") {
             let target = Int(megabytes * 1_000_000)
             var bytes = 0, articles = 0
             let start = Date()

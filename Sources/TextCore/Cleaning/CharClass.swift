@@ -21,7 +21,15 @@ enum CharClass {
         s == " " || s == "\t" || s == "\u{3000}" || s == "\u{00A0}" || s == "\r" || s == "\u{200B}" || s == "\u{FEFF}"
     }
     /// Punctuation that ends a sentence or a paragraph.
-    static let terminal: Set<Unicode.Scalar> = ["。", "！", "？", "；", "…", "!", "?", "」", "』"]
+    enum terminal {
+        @inline(__always) static func contains(_ s: Unicode.Scalar) -> Bool {
+            switch s { case "。", "！", "？", "；", "…", "!", "?", "」", "』": return true; default: return false }
+        }
+    }
     /// A closing quote or bracket ends a paragraph when what it closes does ("…。”").
-    static let closers: Set<Unicode.Scalar> = ["”", "’", "）", ")", "》", "」"]
+    enum closers {
+        @inline(__always) static func contains(_ s: Unicode.Scalar) -> Bool {
+            switch s { case "”", "’", "）", ")", "》", "」": return true; default: return false }
+        }
+    }
 }

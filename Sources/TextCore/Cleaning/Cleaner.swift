@@ -54,7 +54,7 @@ public enum Cleaner {
         if decoded.invalidBytes * 20 > max(decoded.text.unicodeScalars.count, 1) {
             throw Failure.binary(input.sourceID, "\(decoded.invalidBytes) undecodable byte sequences in \(decoded.charset)")
         }
-        let isHTML = input.contentType?.contains("html") == true || looksLikeHTML(decoded.text)
+        let isHTML = input.contentType?.has("html") == true || looksLikeHTML(decoded.text)
 
         // Lines with their offsets into the decoded text.
         var raw: [(text: String, offset: Int)] = []
@@ -97,8 +97,8 @@ public enum Cleaner {
     }
 
     static func looksLikeHTML(_ text: String) -> Bool {
-        let head = text.prefix(512).lowercased()
-        return head.contains("<!doctype html") || head.contains("<html") || (head.contains("<body") && head.contains("</"))
+        let head = String(text.unicodeScalars.prefix(512)).lowercased()
+        return head.has("<!doctype html") || head.has("<html") || (head.has("<body") && head.has("</"))
     }
 
     /// Control bytes (other than tab, newline, carriage return, form feed, escape) in more than 1%

@@ -2,11 +2,21 @@
 /// hanzi to its full-width form, stray spaces between hanzi and digits (or CJK punctuation) removed,
 /// and the line trimmed.
 public enum Normalizer {
-    static let toFullWidth: [Unicode.Scalar: Unicode.Scalar] = [
-        ",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）",
-    ]
+    @inline(__always) static func fullWidth(_ s: Unicode.Scalar) -> Unicode.Scalar? {
+        switch s {
+        case ",": return "，"
+        case ";": return "；"
+        case ":": return "："
+        case "?": return "？"
+        case "!": return "！"
+        case "(": return "（"
+        case ")": return "）"
+        default: return nil
+        }
+    }
 
     public static func normalize(_ line: Substring) -> String {
+        if isAlreadyNormal(line) { return String(line) }
         var scalars: [Unicode.Scalar] = []
         scalars.reserveCapacity(line.unicodeScalars.count)
         for s in line.unicodeScalars {
@@ -22,7 +32,7 @@ public enum Normalizer {
         }
         // ASCII punctuation touching hanzi becomes full-width (not between two ASCII letters/digits).
         for i in scalars.indices {
-            guard let wide = toFullWidth[scalars[i]] else { continue }
+            guard scalars[i].value < 0x80, let wide = fullWidth(scalars[i]) else { continue }
             let prev = i > 0 ? scalars[i - 1] : nil
             let next = i + 1 < scalars.count ? scalars[i + 1] : nil
             let hanNear = prev.map(CharClass.isHan) == true || next.map(CharClass.isHan) == true
@@ -48,6 +58,31 @@ public enum Normalizer {
             i += 1
         }
         return String(out)
+    }
+
+    /// True when no rule applies: no spaces or control characters, no ASCII punctuation that could
+    /// widen, no full-width digit, letter, %, ., + or -. Read on UTF-8 bytes, most lines of a
+    /// Chinese page take this path.
+    static func isAlreadyNormal(_ line: Substring) -> Bool {
+        var utf8 = line.utf8.makeIterator()
+        var prev2: UInt8 = 0, prev1: UInt8 = 0
+        while let b = utf8.next() {
+            switch b {
+            case 0x09, 0x0D, 0x20, 0x21, 0x28, 0x29, 0x2C, 0x3A, 0x3B, 0x3F: return false
+            default: break
+            }
+            if prev2 == 0xEF {
+                // U+FF00–U+FF5F are EF BC xx and EF BD xx; widths to fold sit among them.
+                if prev1 == 0xBC, (0x85...0x8E).contains(b) && b != 0x8C && b != 0x88 && b != 0x89 && b != 0x8A || (0x90...0x99).contains(b) || (0xA1...0xBA).contains(b) { return false }
+                if prev1 == 0xBD, (0x81...0x9A).contains(b) { return false }
+                if prev1 == 0xBB, b == 0xBF { return false }
+            }
+            if prev2 == 0xE3, prev1 == 0x80, b == 0x80 { return false }       // U+3000
+            if prev2 == 0xE2, prev1 == 0x80, b == 0x8B { return false }       // U+200B
+            if prev1 == 0xC2, b == 0xA0 { return false }                      // U+00A0
+            prev2 = prev1; prev1 = b
+        }
+        return true
     }
 
     static func isStray(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool {

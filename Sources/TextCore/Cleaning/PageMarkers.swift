@@ -4,6 +4,7 @@ import Foundation
 /// （上接第1版）), datelines (本报讯, 本报北京讯, 新华社北京1月3日电) with their credits, and
 /// bylines (■记者 张三, □记者 李四 通讯员 王五, 本报评论员).
 public enum PageMarkers {
+    static let bylineWords: PhraseList = ["记者", "通讯员", "评论员"]
     private static let continuation = try! NSRegularExpression(
         pattern: "[（(【]?\\s*(?:下|上)?\\s*(?:紧)?\\s*(?:转|接)\\s*第?\\s*[0-9一二三四五六七八九十]{1,3}\\s*版\\s*[▶►》>）)】]*")
     private static let dateline = try! NSRegularExpression(
@@ -13,7 +14,7 @@ public enum PageMarkers {
 
     /// Removes continuation markers from a line; returns the rest and the markers found.
     public static func stripContinuations(_ line: String) -> (String, [String]) {
-        guard line.contains("版") else { return (line, []) }
+        guard line.has("版") else { return (line, []) }
         let ns = line as NSString
         let matches = continuation.matches(in: line, range: NSRange(location: 0, length: ns.length))
         guard !matches.isEmpty else { return (line, []) }
@@ -39,7 +40,7 @@ public enum PageMarkers {
 
     /// The byline's text without its leading mark, or nil when the line is not a byline.
     public static func byline(_ line: String) -> String? {
-        guard line.count <= 48 else { return nil }
+        guard line.unicodeScalars.count <= 48, line.hasAny(bylineWords) else { return nil }
         let ns = line as NSString
         guard byline.firstMatch(in: line, range: NSRange(location: 0, length: ns.length)) != nil else { return nil }
         let marks: Set<Character> = ["■", "□", "●", "▲", "◆", "◎", "☆", "★"]

@@ -37,7 +37,7 @@ public struct Segmenter {
             let width = line.text.unicodeScalars.count
             let (rest, markers) = PageMarkers.stripContinuations(line.text)
             // 下转第2版: the article goes on elsewhere, so whatever follows here is another one.
-            let continuesElsewhere = markers.contains { $0.contains("转") && !$0.contains("接") }
+            let continuesElsewhere = markers.contains { $0.has("转") && !$0.has("接") }
             for m in markers { pageMarkers.append((max(lines.count - (rest.isEmpty ? 1 : 0), 0), m)) }
             if rest.isEmpty {
                 if continuesElsewhere, !closesArticle.isEmpty { closesArticle[closesArticle.count - 1] = true }
@@ -80,7 +80,7 @@ public struct Segmenter {
             if var a = current, !a.paragraphs.isEmpty {
                 // Unfinished short lines at the end are the next article's headline, set above it.
                 var trailing: [String] = []
-                while a.paragraphs.count > 1, let last = a.paragraphs.last, !endsSentence(last), last.count <= 80 {
+                while a.paragraphs.count > 1, let last = a.paragraphs.last, !endsSentence(last), last.unicodeScalars.count <= 80 {
                     trailing.insert(last, at: 0)
                     a.paragraphs.removeLast(); a.paragraphOffsets.removeLast()
                 }
@@ -95,7 +95,7 @@ public struct Segmenter {
         }
         func takeHeadline() {
             if current?.headline == nil, !pendingHeads.isEmpty {
-                current!.headline = pendingHeads.max(by: { $0.count < $1.count })
+                current!.headline = pendingHeads.max(by: { $0.unicodeScalars.count < $1.unicodeScalars.count })
                 pendingHeads.removeAll { $0 == current!.headline }
             }
         }
@@ -166,9 +166,9 @@ public struct Segmenter {
             let atParagraphStart = i == 0 || endsSentence(texts[i - 1]) || { if case .byline = kinds[i - 1] { return true }; return false }()
             guard atParagraphStart else { i += 1; continue }
             var j = i
-            while j < texts.count, case .text = kinds[j], texts[j].count <= 80, !hasSentencePunctuation(texts[j]) { j += 1 }
+            while j < texts.count, case .text = kinds[j], texts[j].unicodeScalars.count <= 80, !hasSentencePunctuation(texts[j]) { j += 1 }
             // Three such lines, or two when one is cut into phrases by a space as headlines are.
-            if j - i >= 3 || (j - i == 2 && texts[i..<j].contains { $0.contains(" ") }) { for k in i..<j { out[k] = true } }
+            if j - i >= 3 || (j - i == 2 && texts[i..<j].contains { $0.has(" ") }) { for k in i..<j { out[k] = true } }
             i = max(j, i + 1)
         }
         return out
@@ -194,13 +194,16 @@ public struct Segmenter {
         if CharClass.terminal.contains(last) && last != "？" && last != "！" { return false }
         if hasSentencePunctuation(String(text.unicodeScalars.dropLast())) || last == "，" || last == "、" || last == "：" { return false }
         guard isBalanced(text) else { return false }
-        if text.count <= maxHeadingLength { return true }
-        return text.count <= 80 && text.contains(" ")
+        let length = text.unicodeScalars.count
+        if length <= maxHeadingLength { return true }
+        return length <= 80 && text.has(" ")
     }
 
     static func isBalanced(_ s: String) -> Bool {
         let pairs: [(Character, Character)] = [("《", "》"), ("“", "”"), ("（", "）"), ("【", "】"), ("‘", "’")]
-        return pairs.allSatisfy { open, close in s.filter { $0 == open }.count == s.filter { $0 == close }.count }
+        var counts: [Character: Int] = [:]
+        for c in s where "《》“”（）【】‘’".contains(c) { counts[c, default: 0] += 1 }
+        return pairs.allSatisfy { open, close in counts[open, default: 0] == counts[close, default: 0] }
     }
 
     /// A web page: one article, its lines joined into paragraphs.

@@ -9,8 +9,20 @@ public enum ShiftedPunctuation {
     public static let map: [Unicode.Scalar: Unicode.Scalar] = [
         "袁": "，", "遥": "。", "野": "“", "冶": "”", "尧": "、", "曰": "；", "噎": "…", "荩": "▶", "阴": "■",
     ]
-    static let clauseMarks: Set<Unicode.Scalar> = ["袁", "遥", "尧"]
-    static let realMarks: Set<Unicode.Scalar> = ["，", "。", "、"]
+    @inline(__always) static func shifted(_ s: Unicode.Scalar) -> Unicode.Scalar? {
+        switch s {
+        case "袁": return "，"
+        case "遥": return "。"
+        case "野": return "“"
+        case "冶": return "”"
+        case "尧": return "、"
+        case "曰": return "；"
+        case "噎": return "…"
+        case "荩": return "▶"
+        case "阴": return "■"
+        default: return nil
+        }
+    }
 
     /// How many lines either side make up a line's neighbourhood.
     static let radius = 3
@@ -20,7 +32,11 @@ public enum ShiftedPunctuation {
         let counts = lines.map { line -> (shifted: Int, real: Int) in
             var sh = 0, re = 0
             for s in line.unicodeScalars {
-                if clauseMarks.contains(s) { sh += 1 } else if realMarks.contains(s) { re += 1 }
+                switch s {
+                case "袁", "遥", "尧": sh += 1
+                case "，", "。", "、": re += 1
+                default: break
+                }
             }
             return (sh, re)
         }
@@ -36,7 +52,7 @@ public enum ShiftedPunctuation {
         for i in lines.indices {
             let before = max(0, i - radius)...i, after = i...min(lines.count - 1, i + radius)
             if (counts[i].shifted > 0 || containsAny(lines[i])) && (window(before) || window(after)) {
-                out[i] = String(String.UnicodeScalarView(lines[i].unicodeScalars.map { map[$0] ?? $0 }))
+                out[i] = String(String.UnicodeScalarView(lines[i].unicodeScalars.map { shifted($0) ?? $0 }))
                 repaired += 1
             } else {
                 out[i] = repairMarkers(lines[i])
@@ -50,7 +66,7 @@ public enum ShiftedPunctuation {
     }
 
     private static func containsAny(_ line: String) -> Bool {
-        line.unicodeScalars.contains { map[$0] != nil }
+        line.unicodeScalars.contains { shifted($0) != nil }
     }
 
     /// 阴 before a byline word and 荩 after a page marker are shifted wherever they stand.
@@ -60,7 +76,7 @@ public enum ShiftedPunctuation {
            ["记者", "本报", "通讯员", "评论员", "摄影", "文/", "图/"].contains(where: { rest.hasPrefix($0) }) {
             s = "■" + rest
         }
-        if s.hasSuffix("荩"), s.contains("版") { s = String(s.dropLast()) + "▶" }
+        if s.hasSuffix("荩"), s.has("版") { s = String(s.dropLast()) + "▶" }
         return s
     }
 }

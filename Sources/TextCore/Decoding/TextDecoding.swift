@@ -28,7 +28,7 @@ public enum TextDecoding {
         if let declared = httpContentType.flatMap(charset(inContentType:)) ?? metaCharset(body) {
             return convert(body, from: canonical(declared))
         }
-        if isValidUTF8(body) { return DecodedText(text: String(decoding: body, as: UTF8.self), charset: "UTF-8", invalidBytes: 0) }
+        if let text = String(validating: body, as: UTF8.self) { return DecodedText(text: text, charset: "UTF-8", invalidBytes: 0) }
         return convert(body, from: "GB18030")
     }
 
@@ -46,8 +46,11 @@ public enum TextDecoding {
     /// `<meta charset="gbk">` or `<meta http-equiv="Content-Type" content="text/html; charset=gb2312">`
     /// in the first 4 KB, read as ASCII.
     static func metaCharset(_ bytes: ArraySlice<UInt8>) -> String? {
-        let head = String(decoding: bytes.prefix(4096).map { $0 < 0x80 ? $0 : 0x20 }, as: UTF8.self).lowercased()
-        guard let metaRange = head.range(of: "<meta") else { return nil }
+        let window = bytes.prefix(4096)
+        // Plain text has no markup: skip the search (it is on every document's path).
+        guard window.contains(UInt8(ascii: "<")) else { return nil }
+        let head = String(decoding: window.map { $0 < 0x80 ? $0 : 0x20 }, as: UTF8.self).lowercased()
+        guard head.has("<meta"), let metaRange = head.range(of: "<meta") else { return nil }
         var search = head[metaRange.lowerBound...]
         while let r = search.range(of: "charset=") {
             let rest = search[r.upperBound...].drop(while: { $0 == "\"" || $0 == "'" || $0 == " " })

@@ -67,9 +67,3 @@ public struct Extracted: Sendable, Equatable {
     }
 }
 
-/// The extract stage's core. Its grammar of numbers, units, dates and milestones is the subject
-/// of its own issue; until it lands this extractor finds nothing, and says so in the README.
-public struct Extractor: Sendable {
-    public init() {}
-    public func extract(_ article: ArticleText) -> Extracted { Extracted() }
-}

@@ -1,0 +1,128 @@
+/// Date expressions in a sentence, resolved against the publication date with their precision kept:
+/// absolute (2017年4月1日, 2024年2月, 2023-12-28, 2020年), relative (今年3月, 去年8月, 同年3月1日,
+/// 昨天, 上月), and month ranges (去年1~11月 → 2023-01/2023-11).
+public struct DateFinder: Sendable {
+    public struct Found: Equatable, Sendable {
+        /// YYYY, YYYY-MM, YYYY-MM-DD, or a range start/end.
+        public var value: String
+        public var start: Int
+        public var end: Int
+        public var isRange: Bool { value.contains("/") }
+    }
+
+    public let published: (y: Int, m: Int, d: Int)?
+
+    public init(published: String?) {
+        if let p = published, p.count >= 10, let y = Int(p.prefix(4)), let m = Int(p.dropFirst(5).prefix(2)), let d = Int(p.dropFirst(8).prefix(2)) {
+            self.published = (y, m, d)
+        } else { self.published = nil }
+    }
+
+    /// All dates in `s`, left to right. `lastYear` is the most recent year the text named before
+    /// this sentence (for 同年/当年); it is updated as dates are found.
+    public func find(in s: [Unicode.Scalar], lastYear: inout Int?) -> [Found] {
+        var out: [Found] = []
+        var i = 0
+        while i < s.count {
+            if let f = match(s, at: i, lastYear: lastYear) {
+                out.append(f)
+                if let y = Int(f.value.prefix(4)) { lastYear = y }
+                i = f.end
+            } else { i += 1 }
+        }
+        return out
+    }
+
+    private func number(_ s: [Unicode.Scalar], _ i: Int, maxDigits: Int) -> (Int, Int)? {
+        var j = i, v = 0
+        while j < s.count, j - i < maxDigits, CharClass.isDigit(s[j]) { v = v * 10 + Int(s[j].value - 48); j += 1 }
+        if j == i || (j < s.count && CharClass.isDigit(s[j])) { return nil }
+        return (v, j)
+    }
+
+    private func word(_ s: [Unicode.Scalar], _ i: Int, _ w: String) -> Int? {
+        var j = i
+        for c in w.unicodeScalars { guard j < s.count, s[j] == c else { return nil }; j += 1 }
+        return j
+    }
+
+    private func fmt(_ y: Int, _ m: Int? = nil, _ d: Int? = nil) -> String {
+        var out = String(format: "%04d", y)
+        if let m { out += String(format: "-%02d", m) }
+        if let d { out += String(format: "-%02d", d) }
+        return out
+    }
+
+    /// Month, day, or month range after a year (or alone): 3月1日, 8月, 1~11月.
+    private func monthPart(_ s: [Unicode.Scalar], _ i: Int, year: Int, start: Int) -> Found? {
+        guard let (m1, j) = number(s, i, maxDigits: 2), (1...12).contains(m1) else { return nil }
+        if j < s.count, ["~", "～", "-", "—", "至", "到"].contains(s[j]), let (m2, k) = number(s, j + 1, maxDigits: 2),
+           (1...12).contains(m2), m2 > m1, let e = word(s, k, "月") {
+            return Found(value: fmt(year, m1) + "/" + fmt(year, m2), start: start, end: e)
+        }
+        guard let afterMonth = word(s, j, "月") else { return nil }
+        if let (d, k) = number(s, afterMonth, maxDigits: 2), (1...31).contains(d), let e = word(s, k, "日") ?? word(s, k, "号") {
+            return Found(value: fmt(year, m1, d), start: start, end: e)
+        }
+        return Found(value: fmt(year, m1), start: start, end: afterMonth)
+    }
+
+    private func match(_ s: [Unicode.Scalar], at i: Int, lastYear: Int?) -> Found? {
+        // Inside a longer number (a phone number, 12345年) there is no date.
+        if i > 0, CharClass.isDigit(s[i - 1]) { return nil }
+        // 2024年2月1日, 2024年2月, 2024年, 2023-12-28
+        if let (y, j) = number(s, i, maxDigits: 4), j - i == 4, (1900...2100).contains(y) {
+            if let k = word(s, j, "年") {
+                return monthPart(s, k, year: y, start: i) ?? Found(value: fmt(y), start: i, end: k)
+            }
+            if j < s.count, s[j] == "-", let (m, k) = number(s, j + 1, maxDigits: 2), (1...12).contains(m),
+               k < s.count, s[k] == "-", let (d, e) = number(s, k + 1, maxDigits: 2), (1...31).contains(d) {
+                return Found(value: fmt(y, m, d), start: i, end: e)
+            }
+            return nil
+        }
+        guard let pub = published else { return nil }
+        // 今年/去年/前年/明年/同年/当年, then an optional month part.
+        let relativeYears: [(String, Int?)] = [("今年", pub.y), ("去年", pub.y - 1), ("前年", pub.y - 2), ("明年", pub.y + 1),
+                                              ("同年", lastYear), ("当年", lastYear), ("本年", pub.y)]
+        for (w, year) in relativeYears {
+            guard let k = word(s, i, w) else { continue }
+            guard let year else { return nil }
+            return monthPart(s, k, year: year, start: i) ?? Found(value: fmt(year), start: i, end: k)
+        }
+        // 昨天, 今天, 前天, 上月, 本月
+        let days: [(String, Int)] = [("昨天", -1), ("昨日", -1), ("今天", 0), ("今日", 0), ("前天", -2)]
+        for (w, delta) in days {
+            if let k = word(s, i, w) {
+                let (y, m, d) = Self.shift(pub, days: delta)
+                return Found(value: fmt(y, m, d), start: i, end: k)
+            }
+        }
+        if let k = word(s, i, "上月") { return Found(value: pub.m == 1 ? fmt(pub.y - 1, 12) : fmt(pub.y, pub.m - 1), start: i, end: k) }
+        if let k = word(s, i, "本月") { return Found(value: fmt(pub.y, pub.m), start: i, end: k) }
+        // 11月26日, 3月, 1~11月 with no year: this year, or last year when it would lie ahead.
+        if CharClass.isDigit(s[i]), let f = monthPart(s, i, year: pub.y, start: i) {
+            if let m = Int(f.value.dropFirst(5).prefix(2)) {
+                let d = f.value.count >= 10 ? Int(f.value.dropFirst(8).prefix(2)) ?? 1 : 1
+                if (m, d) > (pub.m, pub.d + 7) || m > pub.m + 1 {
+                    return monthPart(s, i, year: pub.y - 1, start: i)
+                }
+            }
+            return f
+        }
+        return nil
+    }
+
+    static func shift(_ date: (y: Int, m: Int, d: Int), days: Int) -> (Int, Int, Int) {
+        var (y, m, d) = date
+        d += days
+        func daysIn(_ y: Int, _ m: Int) -> Int {
+            switch m { case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28; case 4, 6, 9, 11: return 30; default: return 31 }
+        }
+        while d < 1 { m -= 1; if m < 1 { m = 12; y -= 1 }; d += daysIn(y, m) }
+        while d > daysIn(y, m) { d -= daysIn(y, m); m += 1; if m > 12 { m = 1; y += 1 } }
+        return (y, m, d)
+    }
+}
+
+import Foundation

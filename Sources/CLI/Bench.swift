@@ -9,7 +9,7 @@ import TextCore
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Benchmarks (not tests): queue throughput and latency.",
-                                                    subcommands: [QueueBench.self, CleanBench.self])
+                                                    subcommands: [QueueBench.self, CleanBench.self, ExtractBench.self])
 }
 
 /// `tideline bench queue`: enqueue N no-op jobs, drain them with W worker threads claiming B at a
@@ -126,5 +126,40 @@ struct CleanBench: ParsableCommand {
             print(String(format: "clean %@: %.1f MB in %.2f s = %.1f MB/s per core (%d articles)", name, Double(bytes) / 1e6, seconds,
                          Double(bytes) / 1e6 / seconds, articles))
         }
+    }
+}
+
+/// `tideline bench extract`: the extractor over the seeds' clean articles repeated to at least
+/// `--megabytes` of article text, one thread, no database.
+struct ExtractBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "extract", abstract: "Extractor throughput in MB/s per core.")
+    @Option(help: "Folder with manifest.json and the documents.") var source: String = "seeds"
+    @Option(help: "Megabytes of article text to extract from.") var megabytes: Double = 50
+    @Option(help: "Folder holding the lexicons.") var configDir: String = "config"
+
+    func run() throws {
+        let folder = URL(fileURLWithPath: source)
+        let extractor = Extractor(lexicon: try Lexicon.load(configDir: URL(fileURLWithPath: configDir)))
+        var articles: [ArticleText] = []
+        for e in try ManifestEntry.load(folder: folder) {
+            let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(e.file)))
+            for a in try Cleaner.clean(.init(bytes: bytes, contentType: nil, published: e.published, url: nil, sourceID: e.file)).articles {
+                articles.append(ArticleText(text: a.text, headline: a.headline, published: a.published, homeRegion: e.homeRegion))
+            }
+        }
+        let target = Int(megabytes * 1_000_000)
+        var bytes = 0, indicators = 0, milestones = 0
+        let start = Date()
+        while bytes < target {
+            for a in articles {
+                let out = extractor.extract(a)
+                bytes += a.text.utf8.count
+                indicators += out.indicators.count
+                milestones += out.milestones.count
+            }
+        }
+        let seconds = Date().timeIntervalSince(start)
+        print(String(format: "extract: %.1f MB of article text in %.2f s = %.1f MB/s per core (%d indicators, %d milestones)",
+                     Double(bytes) / 1e6, seconds, Double(bytes) / 1e6 / seconds, indicators, milestones))
     }
 }

@@ -68,6 +68,11 @@ public struct DateFinder: Sendable {
     }
 
     private func match(_ s: [Unicode.Scalar], at i: Int, lastYear: Int?) -> Found? {
+        // Every date starts with a digit or one of these characters; most positions end here.
+        switch s[i] {
+        case "0"..."9", "今", "去", "前", "明", "同", "当", "本", "昨", "上": break
+        default: return nil
+        }
         // Inside a longer number (a phone number, 12345年) there is no date.
         if i > 0, CharClass.isDigit(s[i - 1]) { return nil }
         // 2024年2月1日, 2024年2月, 2024年, 2023-12-28

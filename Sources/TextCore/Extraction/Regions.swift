@@ -4,12 +4,13 @@ struct Regions {
     let lexicon: Lexicon
     let home: String?
     private let homeWords: [[Unicode.Scalar]] = ["全市", "我市", "本市", "市委", "市政府"].map(\.scalars)
-    private let names: [(alias: [Unicode.Scalar], place: Lexicon.Place)]
+    /// Aliases by their first character, longest first, so a position is checked against few.
+    private let names: [Unicode.Scalar: [(alias: [Unicode.Scalar], place: Lexicon.Place)]]
 
     init(lexicon: Lexicon, home: String?) {
         self.lexicon = lexicon
         self.home = home
-        self.names = lexicon.placeNames.map { ($0.alias.scalars, $0.place) }
+        self.names = Dictionary(grouping: lexicon.placeNames.map { ($0.alias.scalars, $0.place) }, by: { $0.0[0] })
     }
 
     /// The places in `s`, in order, without overlaps.
@@ -17,7 +18,7 @@ struct Regions {
         var out: [Lexicon.Place] = []
         var i = 0
         while i < s.count {
-            if let hit = names.first(where: { s.matches($0.alias, at: i) }) {
+            if let hit = names[s[i]]?.first(where: { s.matches($0.alias, at: i) }) {
                 out.append(hit.place); i += hit.alias.count
             } else { i += 1 }
         }

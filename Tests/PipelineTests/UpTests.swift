@@ -14,6 +14,8 @@ final class UpTests: XCTestCase {
         try FileManager.default.createDirectory(at: src, withIntermediateDirectories: true)
         for (name, bytes) in files { try Data(bytes).write(to: src.appendingPathComponent(name)) }
         try manifest.write(to: src.appendingPathComponent("manifest.json"), atomically: true, encoding: .utf8)
+        // A deployment carries its config folder (lexicons, gazetteers) beside its sources.
+        try FileManager.default.copyItem(at: TestPostgres.packageRoot.appendingPathComponent("config"), to: dir.appendingPathComponent("config"))
         return dir
     }
 
@@ -61,6 +63,15 @@ final class UpTests: XCTestCase {
         XCTAssertTrue(out1.contains("clean      succeeded  5"), out1)
         XCTAssertFalse(out1.contains("dead"), out1)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(".tideline/pgdata/PG_VERSION").path))
+
+        // `tideline eval` scores the exports as the reference score.py does.
+        let gold = try XCTUnwrap(Bundle.module.url(forResource: "seeds", withExtension: "json", subdirectory: "Fixtures/gold"))
+        let (evalCode, evalOut) = try run(["eval", "--gold", gold.path, "--min-indicator-f1", "0.95", "--min-milestone-f1", "0.95",
+                                           "--min-clean", "1"], in: dir)
+        XCTAssertEqual(evalCode, 0, evalOut)
+        XCTAssertTrue(evalOut.contains("clean: 69/69 checks"), evalOut)
+        XCTAssertTrue(evalOut.contains("indicators: P="), evalOut)
+        XCTAssertTrue(evalOut.contains("milestones: P="), evalOut)
 
         let (code2, out2) = try run(["up", "--source", "src"], in: dir)
         XCTAssertEqual(code2, 0, out2)

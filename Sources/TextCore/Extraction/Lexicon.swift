@@ -19,8 +19,13 @@ public struct Lexicon: Sendable {
 
     public init() {}
 
-    /// Reads the lexicon files of a config folder; missing files leave their list empty.
+    /// Reads the lexicon files of a config folder. The unit and action lexicons are required:
+    /// without them nothing could be extracted, and a silent empty result would look like news
+    /// without figures.
     public static func load(configDir: URL) throws -> Lexicon {
+        for required in ["units.tsv", "actions.tsv"] where !FileManager.default.fileExists(atPath: configDir.appendingPathComponent(required).path) {
+            throw LexiconError("no \(required) in \(configDir.path): run from the project folder, or point --config (or TIDELINE_CONFIG) at a tideline.toml whose folder holds the lexicons")
+        }
         var lex = Lexicon()
         func lines(_ name: String) -> [[String]] {
             guard let text = try? String(contentsOf: configDir.appendingPathComponent(name), encoding: .utf8) else { return [] }
@@ -53,4 +58,9 @@ public struct Lexicon: Sendable {
         lex.placeNames.sort { $0.alias.count > $1.alias.count }
         return lex
     }
+}
+
+public struct LexiconError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
 }

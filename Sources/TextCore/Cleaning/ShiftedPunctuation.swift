@@ -6,9 +6,6 @@
 /// around, stay as they are. Two markers are repaired anywhere because their position gives them
 /// away: 阴 opening a byline (阴记者, 阴本报) and 荩 closing a page-continuation marker.
 public enum ShiftedPunctuation {
-    public static let map: [Unicode.Scalar: Unicode.Scalar] = [
-        "袁": "，", "遥": "。", "野": "“", "冶": "”", "尧": "、", "曰": "；", "噎": "…", "荩": "▶", "阴": "■",
-    ]
     @inline(__always) static func shifted(_ s: Unicode.Scalar) -> Unicode.Scalar? {
         switch s {
         case "袁": return "，"

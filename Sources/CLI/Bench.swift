@@ -101,9 +101,7 @@ struct CleanBench: ParsableCommand {
     @Option(help: "Formats to measure: plain, html or both.") var format: String = "both"
 
     func run() throws {
-        let folder = URL(fileURLWithPath: source)
-        let entries = try ManifestEntry.load(folder: folder)
-        let docs = try entries.map { [UInt8](try Data(contentsOf: folder.appendingPathComponent($0.file))) }
+        let docs = try sourceDocuments(source).map(\.bytes)
         let html = docs.map { doc -> [UInt8] in
             let paragraphs = String(decoding: doc, as: UTF8.self).split(separator: "\n").map { "<p>\($0)</p>" }.joined(separator: "\n")
             return Array(("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>新闻</title><script>var a=1;</script></head><body>"
@@ -138,11 +136,9 @@ struct ExtractBench: ParsableCommand {
     @Option(help: "Folder holding the lexicons.") var configDir: String = "config"
 
     func run() throws {
-        let folder = URL(fileURLWithPath: source)
         let extractor = Extractor(lexicon: try Lexicon.load(configDir: URL(fileURLWithPath: configDir)))
         var articles: [ArticleText] = []
-        for e in try ManifestEntry.load(folder: folder) {
-            let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(e.file)))
+        for (e, bytes) in try sourceDocuments(source) {
             for a in try Cleaner.clean(.init(bytes: bytes, contentType: nil, published: e.published, url: nil, sourceID: e.file)).articles {
                 articles.append(ArticleText(text: a.text, headline: a.headline, published: a.published, homeRegion: e.homeRegion))
             }
@@ -162,4 +158,10 @@ struct ExtractBench: ParsableCommand {
         print(String(format: "extract: %.1f MB of article text in %.2f s = %.1f MB/s per core (%d indicators, %d milestones)",
                      Double(bytes) / 1e6, seconds, Double(bytes) / 1e6 / seconds, indicators, milestones))
     }
+}
+
+/// The documents a manifest folder lists, with their bytes: the benchmarks' input.
+func sourceDocuments(_ source: String) throws -> [(entry: ManifestEntry, bytes: [UInt8])] {
+    let folder = URL(fileURLWithPath: source)
+    return try ManifestEntry.load(folder: folder).map { ($0, [UInt8](try Data(contentsOf: folder.appendingPathComponent($0.file)))) }
 }

@@ -17,6 +17,9 @@ struct IndicatorRules {
     static let leadingFillers: [String] = ["其中", "目前", "截至", "全市", "我市", "本市", "今年", "去年", "累计", "共计", "共有",
                                            "已", "共", "据了解", "同时", "此外", "另外", "以来"]
     static let trailingVerbs: [String] = ["达到", "达", "为", "是", "有", "共", "约", "超过", "超", "近", "突破", "逾", "累计", "共计"]
+    /// Finds where a leading date ends in a label. Any publication date serves: only the date's
+    /// extent is used, never its value; built once, not per figure.
+    static let labelDates = DateFinder(published: "2000-01-01")
     static let postStops: Set<Unicode.Scalar> = ["，", "；", "。", "、", "：", "与", "和", "（", "！", "？"]
 
     func extract(sentence index: Int, context: ArticleContext) -> [Indicator] {
@@ -87,7 +90,7 @@ struct IndicatorRules {
             // Dates at the front (截至今年3月, 去年1~11月) are the period, not the metric.
             let scal = l.scalars
             var lastYear: Int? = nil
-            if let d = DateFinder(published: "2000-01-01").find(in: scal, lastYear: &lastYear).first, d.start <= 2 {
+            if let d = Self.labelDates.find(in: scal, lastYear: &lastYear).first, d.start <= 2 {
                 l = scal.string(d.end..<scal.count); changed = true
             }
             for f in Self.leadingFillers where l.hasPrefix(f) { l = String(l.dropFirst(f.count)); changed = true }

@@ -62,6 +62,27 @@ final class PageMarkerTests: XCTestCase {
     }
 }
 
+final class LineSplittingTests: XCTestCase {
+    func testLinesKeepTheirScalarOffsets() {
+        let text = "舟山日报\n\n本报讯（记者 张三）全市𠀋新增\r\nlast"
+        let lines = Cleaner.splitLines(text)
+        XCTAssertEqual(lines.map(\.text), ["舟山日报", "", "本报讯（记者 张三）全市𠀋新增\r", "last"])
+        let scalars = Array(text.unicodeScalars)
+        for line in lines {
+            let slice = String(String.UnicodeScalarView(scalars[line.offset..<(line.offset + line.text.unicodeScalars.count)]))
+            XCTAssertEqual(slice, line.text)
+        }
+        XCTAssertEqual(Cleaner.splitLines("").map(\.text), [""])
+    }
+
+    func testAClosingQuoteAfterAFullStopEndsASentence() {
+        XCTAssertTrue(Segmenter.endsSentence("他说：“好。”"))
+        XCTAssertFalse(Segmenter.endsSentence("”"))
+        XCTAssertFalse(Segmenter.endsSentence("《规划》"))
+        XCTAssertFalse(Segmenter.endsSentence(""))
+    }
+}
+
 final class LineJoinerTests: XCTestCase {
     func testNarrowColumnsAreJoinedAndShortLinesKept() {
         let lines = ["市政府召开常务会", "议，研究部署全市", "防汛防台工作。", "会议要求", "各地要压实责任，", "确保安全度汛。"]

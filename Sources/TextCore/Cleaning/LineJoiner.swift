@@ -28,10 +28,7 @@ public enum LineJoiner {
     static func continues(_ i: Int, lines: [String], lengths: [Int]) -> Bool {
         guard let lastScalar = lines[i].unicodeScalars.last else { return false }
         if CharClass.terminal.contains(lastScalar) { return false }
-        if CharClass.closers.contains(lastScalar) {
-            let scalars = Array(lines[i].unicodeScalars)
-            if scalars.count >= 2, CharClass.terminal.contains(scalars[scalars.count - 2]) { return false }
-        }
+        if CharClass.closers.contains(lastScalar), Segmenter.endsSentence(lines[i]) { return false }
         if lastScalar == "：" || lastScalar == ":" { return false }
         // No paragraph ends on a comma, an enumeration comma or an opening quote.
         if lastScalar == "，" || lastScalar == "、" || lastScalar == "“" || lastScalar == "（" || lastScalar == "《" { return true }
@@ -49,11 +46,15 @@ public enum LineJoiner {
     /// it), so neither a wide headline nor a paragraph's short last line sets it.
     static func columnWidth(around i: Int, lengths: [Int]) -> Int {
         let lo = max(0, i - radius), hi = min(lengths.count - 1, i + radius)
-        var window: [Int] = []
-        for j in lo...hi where j != i { window.append(lengths[j]) }
-        if window.isEmpty { return lengths[i] }
-        window.sort()
-        return window[window.count / 2]
+        guard hi > lo else { return lengths[i] }
+        // At most 2 × radius values: sort them on the stack, not in a fresh array per line.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * radius) { window in
+            var n = 0
+            for j in lo...hi where j != i { window[n] = lengths[j]; n += 1 }
+            var used = UnsafeMutableBufferPointer(rebasing: window[0..<n])
+            used.sort()
+            return used[n / 2]
+        }
     }
 
     /// Joins a paragraph's lines: no space between CJK text, one space between Latin words.

@@ -40,7 +40,7 @@ public enum PageMarkers {
 
     /// The byline's text without its leading mark, or nil when the line is not a byline.
     public static func byline(_ line: String) -> String? {
-        guard line.unicodeScalars.count <= 48, line.hasAny(bylineWords) else { return nil }
+        guard line.utf8.count <= 4 * 48, line.unicodeScalars.count <= 48, line.hasAny(bylineWords) else { return nil }
         let ns = line as NSString
         guard byline.firstMatch(in: line, range: NSRange(location: 0, length: ns.length)) != nil else { return nil }
         let marks: Set<Character> = ["■", "□", "●", "▲", "◆", "◎", "☆", "★"]

@@ -166,7 +166,7 @@ public struct Segmenter {
             let atParagraphStart = i == 0 || endsSentence(texts[i - 1]) || { if case .byline = kinds[i - 1] { return true }; return false }()
             guard atParagraphStart else { i += 1; continue }
             var j = i
-            while j < texts.count, case .text = kinds[j], texts[j].unicodeScalars.count <= 80, !hasSentencePunctuation(texts[j]) { j += 1 }
+            while j < texts.count, case .text = kinds[j], texts[j].utf8.count <= 240 || texts[j].unicodeScalars.count <= 80, !hasSentencePunctuation(texts[j]) { j += 1 }
             // Three such lines, or two when one is cut into phrases by a space as headlines are.
             if j - i >= 3 || (j - i == 2 && texts[i..<j].contains { $0.has(" ") }) { for k in i..<j { out[k] = true } }
             i = max(j, i + 1)
@@ -179,10 +179,13 @@ public struct Segmenter {
     }
 
     static func endsSentence(_ s: String) -> Bool {
-        let scalars = Array(s.unicodeScalars)
+        // Read from the end: only the last two scalars matter.
+        let scalars = s.unicodeScalars
         guard let last = scalars.last else { return false }
         if CharClass.terminal.contains(last) { return true }
-        if CharClass.closers.contains(last), scalars.count >= 2, CharClass.terminal.contains(scalars[scalars.count - 2]) { return true }
+        if CharClass.closers.contains(last), scalars.startIndex < scalars.index(before: scalars.endIndex) {
+            return CharClass.terminal.contains(scalars[scalars.index(scalars.endIndex, offsetBy: -2)])
+        }
         return false
     }
 

@@ -26,16 +26,17 @@ public enum ShiftedPunctuation {
 
     /// Returns the lines with shifted stretches repaired, and how many lines were repaired.
     public static func repair(_ lines: [String]) -> (lines: [String], repaired: Int) {
-        let counts = lines.map { line -> (shifted: Int, real: Int) in
-            var sh = 0, re = 0
-            for s in line.unicodeScalars {
+        // One pass per line: the clause-end counts and whether any mapped hanzi occurs at all.
+        let counts = lines.map { line -> (shifted: Int, real: Int, any: Bool) in
+            var sh = 0, re = 0, any = false
+            for s in line.unicodeScalars where s.value >= 0x3000 {
                 switch s {
                 case "袁", "遥", "尧": sh += 1
                 case "，", "。", "、": re += 1
-                default: break
+                default: if !any && shifted(s) != nil { any = true }
                 }
             }
-            return (sh, re)
+            return (sh, re, any || sh > 0)
         }
         var out = lines
         var repaired = 0
@@ -48,10 +49,10 @@ public enum ShiftedPunctuation {
         }
         for i in lines.indices {
             let before = max(0, i - radius)...i, after = i...min(lines.count - 1, i + radius)
-            if (counts[i].shifted > 0 || containsAny(lines[i])) && (window(before) || window(after)) {
+            if counts[i].any && (window(before) || window(after)) {
                 out[i] = String(String.UnicodeScalarView(lines[i].unicodeScalars.map { shifted($0) ?? $0 }))
                 repaired += 1
-            } else {
+            } else if counts[i].any {
                 out[i] = repairMarkers(lines[i])
             }
         }
@@ -60,10 +61,6 @@ public enum ShiftedPunctuation {
 
     static func isShifted(shifted: Int, real: Int) -> Bool {
         shifted >= 3 && real * 4 <= shifted
-    }
-
-    private static func containsAny(_ line: String) -> Bool {
-        line.unicodeScalars.contains { shifted($0) != nil }
     }
 
     /// 阴 before a byline word and 荩 after a page marker are shifted wherever they stand.

@@ -30,7 +30,9 @@ let package = Package(
             "Postgres", .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Queue"),
         // Schema migrations and the pipeline's own tables (documents, articles, extractions, reports).
-        .target(name: "Store", dependencies: ["Postgres"], path: "Sources/Store"),
+        .target(name: "Store", dependencies: ["Postgres", "Reports"], path: "Sources/Store"),
+        // The reports as pure functions of their rows: the terminal table and the HTML page.
+        .target(name: "Reports", path: "Sources/Reports"),
         // The pure text core: decoding, cleaning, numbers, dates, extraction, aggregation keys.
         .target(name: "TextCore", dependencies: ["CLibXML2"], path: "Sources/TextCore"),
         // One folder per stage: thin handlers that claim, call the core, write and hand off.
@@ -45,7 +47,7 @@ let package = Package(
         ], path: "Sources/Runtime"),
 
         .executableTarget(name: "tideline", dependencies: [
-            "Runtime", "Stages", "Queue", "Store", "Postgres", "TextCore",
+            "Runtime", "Stages", "Queue", "Store", "Postgres", "TextCore", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/CLI"),
@@ -58,7 +60,8 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "Postgres", "Store", "TestSupport"]),
         .testTarget(name: "TextCoreTests", dependencies: ["TextCore"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Runtime", "Stages", "Store", "TextCore", "TestSupport"],
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Runtime", "Stages", "Store", "Queue", "Postgres", "TextCore", "Reports", "TestSupport"],
                     resources: [.copy("Fixtures")]),
     ] + workers.map {
         .executableTarget(name: $0, dependencies: ["Runtime"], path: "Sources/Workers/\($0)")

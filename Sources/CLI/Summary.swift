@@ -34,6 +34,5 @@ enum Summary {
         for (i, l) in labels.enumerated() {
             Swift.print("  \(l.padding(toLength: 26, withPad: " ", startingAt: 0)) \(try counts.decode(Int.self, i))")
         }
-        Swift.print("\nNext: `swift run tideline export articles` (or indicators, milestones), `swift run tideline queue stats`.")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import Postgres
 import Queue
 import Runtime
@@ -82,5 +83,9 @@ struct Up: ParsableCommand {
         stopChildren()
         interrupt.cancel()
         try Summary.print(conn, since: runStart, elapsed: Date().timeIntervalSince(started))
+        print("")
+        print(TerminalReport.render(try ReportQueries.load(conn, filter: ReportFilter())), terminator: "")
+        print("\nNext: `swift run tideline report --html report.html`, `swift run tideline export indicators --format csv`,")
+        print("`swift run tideline queue stats`; `swift run tideline db start` keeps the database up for psql.")
     }
 }

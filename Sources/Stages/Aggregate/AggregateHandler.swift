@@ -12,18 +12,26 @@ import TextCore
 public struct AggregateHandler: StageHandler {
     public let stage = Stage.aggregate.rawValue
     public let context: StageContext
-    let metrics: MetricCanonicalizer
-    public var batchSize: Int { 16 }
+    let keys: ReportStore.Keys
+    // One article per transaction: a batch would take its articles' key locks in no global order, and
+    // two workers could deadlock on them (PostgreSQL would abort one; this avoids the retry).
+    public var batchSize: Int { 1 }
 
     public init(context: StageContext) {
         self.context = context
-        let lexicon = (try? String(contentsOf: context.configDir.appendingPathComponent("metric_synonyms.tsv"), encoding: .utf8)) ?? ""
-        self.metrics = MetricCanonicalizer(lexicon: lexicon)
+        func read(_ name: String) -> String {
+            (try? String(contentsOf: context.configDir.appendingPathComponent(name), encoding: .utf8)) ?? ""
+        }
+        let metrics = MetricCanonicalizer(lexicon: read("metric_synonyms.tsv"))
+        let verbs = read("actions.tsv").split(separator: "\n").filter { !$0.hasPrefix("#") }
+            .flatMap { $0.split(separator: "\t").dropFirst().map(String.init) }
+        let subjects = SubjectCanonicalizer(rewrites: read("subject_rewrites.tsv"), actionVerbs: verbs)
+        self.keys = ReportStore.Keys(metric: { metrics.canonicalize($0) }, subject: { subjects.canonicalize($0, region: $1) })
     }
 
     public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {
         let payload = try job.decodePayload(ArticlePayload.self)
-        try ReportStore.refresh(tx, articleID: payload.articleID, canonicalMetric: metrics.canonicalize)
+        try ReportStore.refresh(tx, articleID: payload.articleID, keys: keys)
         return []
     }
 }

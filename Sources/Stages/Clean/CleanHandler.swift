@@ -34,6 +34,8 @@ public struct CleanHandler: StageHandler {
                              source: meta.source, homeRegion: meta.homeRegion, text: a.text,
                              paragraphOffsets: a.paragraphOffsets, markers: Self.json(a.markers))
         }
+        // The reporting rows the old articles fed are recomputed without them before they go.
+        try ReportStore.forget(tx, documentID: doc.id)
         let ids = try ArticleStore.replace(tx, documentID: doc.id, with: rows)
         try DocumentStore.markCleaned(tx, id: doc.id, warnings: Self.json(output.warnings))
         for w in output.warnings { logger.info("\(doc.sourceID): \(w)") }

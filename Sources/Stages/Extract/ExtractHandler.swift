@@ -36,6 +36,8 @@ public struct ExtractHandler: StageHandler {
             rows.append(.init(kind: "milestone", data: String(decoding: try encoder.encode(m), as: UTF8.self),
                               evidence: m.evidence, start: m.start, end: m.end))
         }
+        // Old extractions take their report sources with them: recompute those rows first.
+        try ReportStore.forget(tx, articleID: article.id)
         try ExtractionStore.replace(tx, articleID: article.id, documentID: article.documentID, with: rows)
         return [try NewJob(stage: .aggregate, encoding: ArticlePayload(articleID: article.id))]
     }

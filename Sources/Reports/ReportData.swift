@@ -1,0 +1,98 @@
+/// What a report shows, read from the reporting tables and views. Plain values: the renderers
+/// are pure functions of them.
+public struct ReportData: Sendable, Equatable {
+    public var indicators: [IndicatorRow]
+    public var milestones: [MilestoneRow]
+    public var queue: [QueueCount]
+    public var filter: ReportFilter
+    public var generatedAt: String
+
+    public init(indicators: [IndicatorRow], milestones: [MilestoneRow], queue: [QueueCount], filter: ReportFilter, generatedAt: String) {
+        self.indicators = indicators; self.milestones = milestones; self.queue = queue
+        self.filter = filter; self.generatedAt = generatedAt
+    }
+}
+
+public struct ReportFilter: Sendable, Equatable {
+    public var region: String?
+    /// Matches the canonical metric or any label a source used, as a substring.
+    public var metric: String?
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: periods and milestone dates from then on.
+    public var since: String?
+    public init(region: String? = nil, metric: String? = nil, since: String? = nil) {
+        self.region = region; self.metric = metric; self.since = since
+    }
+    public var isEmpty: Bool { region == nil && metric == nil && since == nil }
+}
+
+/// One mention behind a reporting row.
+public struct SourceRef: Sendable, Equatable {
+    public var sourceID: String
+    public var published: String?
+    public var evidence: String
+    public var label: String
+    public init(sourceID: String, published: String?, evidence: String, label: String) {
+        self.sourceID = sourceID; self.published = published; self.evidence = evidence; self.label = label
+    }
+}
+
+public struct IndicatorRow: Sendable, Equatable {
+    public var metric: String, region: String, period: String, kind: String
+    public var value: Double, valueMax: Double?, unit: String, qualifier: String
+    public var mentions: Int, conflict: Bool
+    public var sources: [SourceRef]
+    public init(metric: String, region: String, period: String, kind: String, value: Double, valueMax: Double?,
+                unit: String, qualifier: String, mentions: Int, conflict: Bool, sources: [SourceRef]) {
+        self.metric = metric; self.region = region; self.period = period; self.kind = kind
+        self.value = value; self.valueMax = valueMax; self.unit = unit; self.qualifier = qualifier
+        self.mentions = mentions; self.conflict = conflict; self.sources = sources
+    }
+
+    /// Rows of one series: same metric, region, kind and unit.
+    public var seriesKey: [String] { [metric, region, kind, unit] }
+}
+
+public struct MilestoneRow: Sendable, Equatable {
+    public var date: String, action: String, subject: String
+    public var document: String?, region: String, planned: Bool, mentions: Int
+    public var sources: [SourceRef]
+    public init(date: String, action: String, subject: String, document: String?, region: String, planned: Bool,
+                mentions: Int, sources: [SourceRef]) {
+        self.date = date; self.action = action; self.subject = subject; self.document = document
+        self.region = region; self.planned = planned; self.mentions = mentions; self.sources = sources
+    }
+}
+
+public struct QueueCount: Sendable, Equatable {
+    public var stage: String, state: String, count: Int
+    public init(stage: String, state: String, count: Int) { self.stage = stage; self.state = state; self.count = count }
+}
+
+extension ReportData {
+    /// The latest row of every (metric, region, kind), in metric order: dated rows beat undated
+    /// ones, later periods earlier ones (periods sort as text).
+    public var latestIndicators: [IndicatorRow] {
+        var best: [[String]: IndicatorRow] = [:]
+        for row in indicators {
+            let key = [row.metric, row.region, row.kind]
+            if let current = best[key], !Self.isLater(row.period, than: current.period) { continue }
+            best[key] = row
+        }
+        return best.values.sorted { ($0.metric, $0.region, $0.kind) < ($1.metric, $1.region, $1.kind) }
+    }
+
+    static func isLater(_ a: String, than b: String) -> Bool {
+        if a.isEmpty { return false }
+        if b.isEmpty { return true }
+        return a > b
+    }
+
+    /// Series with two or more periods: the charts.
+    public var series: [[IndicatorRow]] {
+        var groups: [[String]: [IndicatorRow]] = [:]
+        for row in indicators where !row.period.isEmpty { groups[row.seriesKey, default: []].append(row) }
+        return groups.values.filter { Set($0.map(\.period)).count >= 2 }
+            .map { $0.sorted { $0.period < $1.period } }
+            .sorted { $0[0].seriesKey.lexicographicallyPrecedes($1[0].seriesKey) }
+    }
+}

@@ -1,0 +1,155 @@
+import XCTest
+import Postgres
+import Queue
+import Stages
+import TestSupport
+
+/// The reporting tables on the seeds, against a real PostgreSQL: the issue's acceptance rows,
+/// idempotency (the whole pipeline twice gives identical tables) and four aggregate workers at
+/// once giving what one gives.
+final class AggregateTests: XCTestCase {
+    /// Everything an analyst reads, without ids and timestamps, in a fixed order.
+    private func snapshot(_ db: Connection) throws -> [String] {
+        let queries = [
+            """
+            SELECT metric, region, period, kind, value, value_max, unit, qualifier, mentions, first_published, last_published, conflict
+              FROM indicators ORDER BY 1, 2, 3, 4
+            """,
+            """
+            SELECT metric, region, period, stated_period, kind, source_id, metric_label, value, unit, evidence, start_offset, published
+              FROM indicator_sources ORDER BY source_id, start_offset, metric, value
+            """,
+            "SELECT date, action, subject, document, region, planned, mentions FROM milestones ORDER BY 1, 2, 3",
+            "SELECT date, action, subject, source_id, subject_label, evidence, start_offset FROM milestone_sources ORDER BY source_id, start_offset, date, action",
+        ]
+        var out: [String] = []
+        for q in queries {
+            // Whole rows, sorted as text: the order is total, whatever ties the columns leave.
+            out += try db.query("SELECT (t.*)::text FROM (\(q)) t").rows.map { try $0.decode(String.self, 0) }.sorted()
+            out.append("--")
+        }
+        return out
+    }
+
+    private func seededDatabase() throws -> (conninfo: String, dir: URL) {
+        guard Workdir.isBuilt else { throw XCTSkip("tideline is not built; run `swift build` first") }
+        let conninfo = try TestPostgres.freshDatabase()
+        let dir = try Workdir.seeds()
+        let (code, out) = try Workdir.run(["up", "--source", "src"], in: dir, env: ["DATABASE_URL": conninfo])
+        XCTAssertEqual(code, 0, out)
+        return (conninfo, dir)
+    }
+
+    func testTheSeedsGiveTheAcceptanceRowsAndTheSameTablesWhenRunAgain() throws {
+        let (conninfo, dir) = try seededDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = try Connection(conninfo)
+
+        // Two papers' sentences report 955.6亿元: one row, two sources.
+        let pair = try db.query("SELECT metric, period, mentions FROM indicators WHERE value = 95560000000 AND unit = '元'").rows
+        XCTAssertEqual(pair.count, 1)
+        XCTAssertEqual(try pair.first?.decode(Int.self, 2), 2)
+        XCTAssertEqual(try db.query("SELECT count(*) FROM indicator_sources WHERE value = 95560000000").first?.decode(Int.self, 0), 2)
+
+        let latest = try XCTUnwrap(try db.query("""
+            SELECT value, unit, period, evidence FROM latest_indicators WHERE metric = $1 AND region = $2
+            """, ["长护险参保人数", "舟山市"]).first)
+        XCTAssertEqual(try latest.decode(Double.self, 0), 1_017_600)
+        XCTAssertEqual(try latest.decode(String.self, 1), "人")
+        XCTAssertEqual(try latest.decode(String.self, 2), "2026-03")
+        XCTAssertTrue(try latest.decode(String.self, 3).contains("101.76万人"))
+
+        let effective = try db.query("""
+            SELECT subject, evidence FROM milestone_timeline WHERE date = '2024-03-01' AND action = 'effective'
+            """).rows
+        XCTAssertTrue(try effective.contains { try $0.decode(String.self, 0).contains("多层次长期护理保障体系") })
+        XCTAssertEqual(try db.query("""
+            SELECT count(*) FROM indicators i WHERE NOT EXISTS (SELECT 1 FROM indicator_sources s
+             WHERE (s.metric, s.region, s.period, s.kind) = (i.metric, i.region, i.period, i.kind))
+            """).first?.decode(Int.self, 0), 0, "no row outlives its sources")
+
+        // The whole pipeline again, every document re-cleaned: identical tables.
+        let before = try snapshot(db)
+        let (code, out) = try Workdir.run(["up", "--source", "src", "--reprocess"], in: dir, env: ["DATABASE_URL": conninfo])
+        XCTAssertEqual(code, 0, out)
+        XCTAssertTrue(out.contains("长护险参保人数"), "up ends with the report:\n\(out)")
+        XCTAssertEqual(try snapshot(db), before)
+
+        // The reports read the same tables.
+        let (rc, report) = try Workdir.run(["report", "--region", "舟山市"], in: dir, env: ["DATABASE_URL": conninfo])
+        XCTAssertEqual(rc, 0, report)
+        XCTAssertTrue(report.contains("1,017,600"), report)
+        XCTAssertTrue(report.contains("2024-03-01   effective"), report)
+        let (_, since) = try Workdir.run(["report", "--since", "2026"], in: dir, env: ["DATABASE_URL": conninfo])
+        XCTAssertFalse(since.contains("2023-12-27"), since)
+    }
+
+    func testFourAggregateWorkersGiveWhatOneGives() throws {
+        let (conninfo, dir) = try seededDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = try Connection(conninfo)
+        let single = try snapshot(db)
+        XCTAssertGreaterThan(single.count, 40)
+
+        // Empty the reporting tables, then enqueue every article's aggregate job three times over,
+        // shuffled, so that four workers contend for the same rows.
+        try db.execute("TRUNCATE indicator_sources, milestone_sources, indicators, milestones")
+        let articles = try db.query("SELECT id FROM articles").rows.map { try $0.decode(Int64.self, 0) }
+        let jobs = try (articles + articles + articles).shuffled().map {
+            try NewJob(stage: .aggregate, encoding: ArticlePayload(articleID: $0))
+        }
+        try JobQueue.enqueue(db, jobs)
+        let worker = TestPostgres.productsDirectory.appendingPathComponent("tideline-aggregate")
+        let processes = try (0..<4).map { _ in
+            try launchIn(dir, worker, ["--database-url", conninfo, "--once", "--poll-interval", "0.05"])
+        }
+        for p in processes { p.waitUntilExit(); XCTAssertEqual(p.terminationStatus, 0) }
+        let left = try db.query("SELECT count(*) FROM jobs WHERE stage = 'aggregate' AND state <> 'succeeded'").first!.decode(Int.self, 0)
+        XCTAssertEqual(left, 0, "every aggregate job succeeded")
+        XCTAssertEqual(try snapshot(db), single)
+    }
+
+    /// The HTML report opened in headless Chromium: it renders (a screenshot of real size) and
+    /// its DOM holds the tables, the timeline and the evidence. Skipped when Chromium is absent.
+    func testTheHTMLReportRendersInHeadlessChromium() throws {
+        let browsers = ["chromium", "chromium-browser", "google-chrome"]
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+        guard let chromium = browsers.lazy.compactMap({ name in
+            path.map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
+                .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        }).first else {
+            throw XCTSkip("Chromium is not installed (Debian: apt-get install -y chromium); the HTML report is checked by ReportsTests only")
+        }
+        let (conninfo, dir) = try seededDatabase()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let page = dir.appendingPathComponent("report.html")
+        let (code, out) = try Workdir.run(["report", "--html", page.path], in: dir, env: ["DATABASE_URL": conninfo])
+        XCTAssertEqual(code, 0, out)
+
+        let shot = dir.appendingPathComponent("report.png")
+        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,2400"]
+        let (shotCode, shotOut) = try Workdir.run(flags + ["--screenshot=\(shot.path)", page.absoluteString], in: dir, executable: chromium)
+        XCTAssertEqual(shotCode, 0, shotOut)
+        let png = try Data(contentsOf: shot)
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "a PNG")
+        XCTAssertGreaterThan(png.count, 20_000, "a page with content, not a blank screenshot")
+
+        let (domCode, dom) = try Workdir.run(flags + ["--dump-dom", page.absoluteString], in: dir, executable: chromium)
+        XCTAssertEqual(domCode, 0)
+        XCTAssertTrue(dom.contains("id=\"indicators\""), dom)
+        XCTAssertTrue(dom.contains("1,017,600"))
+        XCTAssertTrue(dom.contains("多层次长期护理保障体系"))
+        XCTAssertTrue(dom.contains("<details>"), "evidence folds open")
+    }
+
+    private func launchIn(_ dir: URL, _ exe: URL, _ args: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+}

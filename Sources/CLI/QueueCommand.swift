@@ -3,50 +3,209 @@ import Foundation
 import Postgres
 import Queue
 
-/// Looking at the queue without writing SQL.
+/// Looking at and steering the queue without writing SQL. Every reading has `--json`.
 struct QueueCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "queue", abstract: "Inspect the job queue.",
-                                                    subcommands: [Stats.self])
+    static let configuration = CommandConfiguration(
+        commandName: "queue", abstract: "Inspect and steer the job queue.",
+        subcommands: [Stats.self, List.self, Show.self, Retry.self, Cancel.self, Pause.self, Resume.self, Prune.self,
+                      Workers.self, Watch.self])
+
+    static var stages: [String] { Stage.allCases.map(\.rawValue) }
+
+    static func stageArgument(_ s: String) throws -> String {
+        guard stages.contains(s) else { throw ValidationError("unknown stage \(s): one of \(stages.joined(separator: ", "))") }
+        return s
+    }
+
+    static func printJSON<T: Encodable>(_ value: T) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        enc.keyEncodingStrategy = .convertToSnakeCase
+        print(String(decoding: try enc.encode(value), as: UTF8.self))
+    }
+
+    /// Runs `body` on a connection to the configured database (the embedded one started for it).
+    static func withDatabase<T>(_ db: DatabaseOptions, _ body: (Connection) throws -> T) throws -> T {
+        let (session, _) = try db.session()
+        defer { session.close() }
+        return try body(try session.connect())
+    }
 
     struct Stats: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Jobs per stage and state, the oldest available job's age, dead jobs.")
+        static let configuration = CommandConfiguration(abstract: "Per stage: jobs per state, oldest available job, throughput, dead jobs.")
         @OptionGroup var db: DatabaseOptions
+        @Option(help: "Throughput window in seconds.") var window: Double = 300
         @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let stats = try QueueCommand.withDatabase(db) { try QueueAdmin.stats($0, stages: QueueCommand.stages, window: window) }
+            if json { try QueueCommand.printJSON(stats); return }
+            print(OpsTable.stats(stats, window: window), terminator: "")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Jobs, newest first, by stage and state.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "fetch, clean, extract or aggregate.") var stage: String?
+        @Option(help: "available, running, succeeded, dead or cancelled.") var state: String?
+        @Option(help: "At most this many.") var limit: Int = 20
+        @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            if let stage { _ = try QueueCommand.stageArgument(stage) }
+            if let state, JobState(rawValue: state) == nil {
+                throw ValidationError("unknown state \(state): one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() throws {
+            let jobs = try QueueCommand.withDatabase(db) { try QueueAdmin.list($0, stage: stage, state: state, limit: limit) }
+            if json { try QueueCommand.printJSON(jobs); return }
+            print(OpsTable.jobs(jobs), terminator: "")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One job: payload, attempts, error history, timings, its document and article.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The job's id.") var id: Int64
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            guard let detail = try QueueCommand.withDatabase(db, { try QueueAdmin.show($0, id: id) }) else {
+                throw ValidationError("no job \(id): `tideline queue list` shows the ids")
+            }
+            if json { try QueueCommand.printJSON(detail); return }
+            print(OpsTable.detail(detail), terminator: "")
+        }
+    }
+
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run dead or cancelled jobs again: one by id, or all of a stage and state.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The job's id.") var id: Int64?
+        @Option(help: "Every job of this stage (with --state).") var stage: String?
+        @Option(help: "dead or cancelled (with --stage).") var state: String = "dead"
+
+        func validate() throws {
+            guard (id == nil) != (stage == nil) else { throw ValidationError("give a job id, or --stage S [--state dead|cancelled]") }
+            if let stage { _ = try QueueCommand.stageArgument(stage) }
+            guard ["dead", "cancelled"].contains(state) else { throw ValidationError("--state is dead or cancelled") }
+        }
+
+        func run() throws {
+            let n = try QueueCommand.withDatabase(db) { conn -> Int in
+                if let id { return try JobQueue.retry(conn, ids: [id]) }
+                return try QueueAdmin.retry(conn, stage: stage!, state: state)
+            }
+            if let id, n == 0 { throw ValidationError("job \(id) is not dead or cancelled; only those can be retried") }
+            print("\(n) job(s) available again")
+        }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel an available job (a running one finishes; `retry` undoes this).")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The job's id.") var id: Int64
+
+        func run() throws {
+            guard try QueueCommand.withDatabase(db, { try JobQueue.cancel($0, id: id) }) else {
+                throw ValidationError("job \(id) is not available (running, finished or unknown): nothing cancelled")
+            }
+            print("job \(id) cancelled")
+        }
+    }
+
+    struct Pause: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Workers of this stage claim nothing until `resume` (jobs in hand finish).")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "fetch, clean, extract or aggregate.") var stage: String
+        func validate() throws { _ = try QueueCommand.stageArgument(stage) }
+        func run() throws {
+            try QueueCommand.withDatabase(db) { try QueueAdmin.setPaused($0, stage: stage, paused: true) }
+            print("\(stage) paused")
+        }
+    }
+
+    struct Resume: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let a paused stage's workers claim again.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "fetch, clean, extract or aggregate.") var stage: String
+        func validate() throws { _ = try QueueCommand.stageArgument(stage) }
+        func run() throws {
+            try QueueCommand.withDatabase(db) { try QueueAdmin.setPaused($0, stage: stage, paused: false) }
+            print("\(stage) resumed")
+        }
+    }
+
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete finished jobs (succeeded, dead, cancelled) older than a duration.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "A duration: 30s, 15m, 12h, 7d.") var olderThan: String
+        @Flag(help: "Keep dead jobs (their errors) whatever their age.") var keepDead = false
+
+        func validate() throws { _ = try Duration.seconds(olderThan) }
+
+        func run() throws {
+            let seconds = try Duration.seconds(olderThan)
+            let states = keepDead ? ["succeeded", "cancelled"] : ["succeeded", "dead", "cancelled"]
+            let n = try QueueCommand.withDatabase(db) { try QueueAdmin.prune($0, olderThan: seconds, states: states) }
+            print("pruned \(n) finished job(s) older than \(olderThan)")
+        }
+    }
+
+    struct Workers: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every registered worker: host, pid, stage, heartbeat, jobs done; silent ones flagged.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "Seconds without a heartbeat before a worker counts as silent.") var silentAfter: Double = 30
+        @Flag(help: "Also list workers that stopped cleanly in the last hour.") var all = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let workers = try QueueCommand.withDatabase(db) { try QueueAdmin.workers($0, silentAfter: silentAfter) }
+                .filter { all || $0.status != "stopped" }
+            if json { try QueueCommand.printJSON(workers); return }
+            print(OpsTable.workers(workers), terminator: "")
+        }
+    }
+
+    struct Watch: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A live view of stats and workers, refreshed until Ctrl-C.")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "Seconds between refreshes.") var interval: Double = 2
+        @Option(help: "Seconds without a heartbeat before a worker counts as silent.") var silentAfter: Double = 30
+        @Option(help: "Stop after this many refreshes (0: never).") var count: Int = 0
 
         func run() throws {
             let (session, _) = try db.session()
             defer { session.close() }
             let conn = try session.connect()
-            let rows = try conn.query("""
-                SELECT s.stage, st.state, count(j.id),
-                       coalesce(extract(epoch FROM now() - min(j.run_at) FILTER (WHERE j.state = 'available' AND j.run_at <= now())), 0)::float8
-                  FROM unnest(ARRAY['fetch','clean','extract','aggregate']) WITH ORDINALITY AS s(stage, n)
-                 CROSS JOIN unnest(ARRAY['available','running','succeeded','dead','cancelled']) WITH ORDINALITY AS st(state, m)
-                  LEFT JOIN jobs j ON j.stage = s.stage AND j.state = st.state
-                 GROUP BY s.stage, s.n, st.state, st.m ORDER BY s.n, st.m
-                """).rows
-            var table: [String: [String: Int]] = [:]
-            var oldest: [String: Double] = [:]
-            for r in rows {
-                let stage = try r.decode(String.self, 0), state = try r.decode(String.self, 1)
-                table[stage, default: [:]][state] = try r.decode(Int.self, 2)
-                oldest[stage] = max(oldest[stage] ?? 0, try r.decode(Double.self, 3))
-            }
-            let stages = Stage.allCases.map(\.rawValue)
-            let states = JobState.allCases.map(\.rawValue)
-            if json {
-                let obj = stages.map { s -> [String: Any] in
-                    ["stage": s, "counts": table[s] ?? [:], "oldest_available_seconds": oldest[s] ?? 0]
-                }
-                let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
-                return
-            }
-            print("stage      " + states.map { $0.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined() + "oldest available")
-            for s in stages {
-                let counts = states.map { String(table[s]?[$0] ?? 0).padding(toLength: 10, withPad: " ", startingAt: 0) }.joined()
-                print(s.padding(toLength: 11, withPad: " ", startingAt: 0) + counts + String(format: "%.1f s", oldest[s] ?? 0))
+            var n = 0
+            while count == 0 || n < count {
+                let stats = try QueueAdmin.stats(conn, stages: QueueCommand.stages, window: 60)
+                let workers = try QueueAdmin.workers(conn, silentAfter: silentAfter).filter { $0.status != "stopped" }
+                let now = ISO8601DateFormatter().string(from: Date())
+                // Home the cursor and clear the screen, then draw the frame.
+                print("\u{1B}[H\u{1B}[2J" + "tideline queue watch · \(now) · every \(interval) s · Ctrl-C to stop\n")
+                print(OpsTable.stats(stats, window: 60))
+                print(OpsTable.workers(workers), terminator: "")
+                fflush(stdout)
+                n += 1
+                if count == 0 || n < count { Thread.sleep(forTimeInterval: interval) }
             }
         }
+    }
+}
+
+/// `30s`, `15m`, `12h`, `7d`, `2w` → seconds.
+enum Duration {
+    static func seconds(_ s: String) throws -> Double {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
+        guard let u = s.last, let f = units[u], let v = Double(s.dropLast()), v >= 0 else {
+            throw ValidationError("\(s) is not a duration: write a number and s, m, h, d or w (7d)")
+        }
+        return v * f
     }
 }

@@ -66,6 +66,15 @@ public struct Config: Sendable {
             case "worker.max_attempts": maxAttempts = Int(try positive(key, value))
             case "worker.backoff_base": backoff.base = try positive(key, value)
             case "worker.backoff_max": backoff.max = try positive(key, value)
+            case "lexicons.dir":
+                // Units, qualifiers, actions, synonyms and gazetteer/: a folder of its own when a
+                // deployment keeps its lexicons apart from tideline.toml.
+                let dir = URL(fileURLWithPath: try string(key, value), relativeTo: configDir.deletingLastPathComponent()).standardizedFileURL
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+                    throw Invalid(key: key, reason: "\(dir.path) is not a folder")
+                }
+                configDir = dir
             case "fetch.roots":
                 // An array in the file; a ':'-separated list in TIDELINE_FETCH_ROOTS.
                 let paths: [String]

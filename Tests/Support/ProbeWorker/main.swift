@@ -1,7 +1,8 @@
 // tideline-probe-worker: a worker for a synthetic `probe` stage, used by the queue's process tests.
 // Each job writes one row to probe_output inside the hand-off transaction, so
 // the tests can count how many times each job's output was committed (the tests create the table). The payload can ask it to
-// sleep (`sleep_ms`), to fail transiently (`fail: "transient"`) or permanently (`fail: "permanent"`).
+// sleep (`sleep_ms`), to fail transiently (`fail: "transient"`), permanently (`fail: "permanent"`) or until allowed
+// (`fail: "until_allowed"`, a row in probe_allow).
 import Foundation
 import Logging
 import Postgres
@@ -20,6 +21,10 @@ struct Probe: StageHandler {
         if let ms = p.sleep_ms { Thread.sleep(forTimeInterval: Double(ms) / 1000) }
         switch p.fail {
         case "permanent": throw PermanentJobError("probe job \(job.id) was told to fail permanently")
+        case "until_allowed":
+            // Dies until the test allows it (a row in probe_allow): for retrying dead jobs.
+            let allowed = try tx.query("SELECT 1 FROM probe_allow WHERE job_id = $1", [job.id]).rowCount > 0
+            if !allowed { throw PermanentJobError("probe job \(job.id) is not allowed yet") }
         case "transient": throw NSError(domain: "probe", code: 1, userInfo: [NSLocalizedDescriptionKey: "probe job \(job.id) failed on purpose"])
         default: break
         }

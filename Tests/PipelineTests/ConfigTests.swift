@@ -1,0 +1,47 @@
+import XCTest
+import Runtime
+
+/// Invalid configuration stops a program at start with the key and the reason.
+final class ConfigTests: XCTestCase {
+    private func load(_ toml: String, env: [String: String] = [:]) throws -> Config {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("tl-config-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("config"), withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("config/tideline.toml")
+        try toml.write(to: file, atomically: true, encoding: .utf8)
+        return try Config.load(path: file.path, environment: env)
+    }
+
+    private func assertInvalid(_ toml: String, env: [String: String] = [:], key: String, reason: String,
+                               file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try load(toml, env: env), file: file, line: line) { error in
+            guard let invalid = error as? Config.Invalid else { return XCTFail("\(error)", file: file, line: line) }
+            XCTAssertTrue(invalid.key.hasSuffix(key), invalid.description, file: file, line: line)
+            XCTAssertTrue(invalid.description.contains(reason), invalid.description, file: file, line: line)
+        }
+    }
+
+    func testBadValuesNameTheKeyAndTheReason() {
+        assertInvalid("[worker]\nlease = -3\n", key: "worker.lease", reason: "greater than 0")
+        assertInvalid("[worker]\npoll_interval = \"fast\"\n", key: "worker.poll_interval", reason: "expected a number")
+        assertInvalid("[worker]\nleese = 3\n", key: "worker.leese", reason: "unknown setting")
+        assertInvalid("[stages.extract]\nthreads = 4\n", key: "stages.extract.threads", reason: "known: concurrency, batch_size")
+        assertInvalid("[fetch]\nroots = 7\n", key: "fetch.roots", reason: "array of folder paths")
+        assertInvalid("[lexicons]\ndir = \"nowhere\"\n", key: "lexicons.dir", reason: "is not a folder")
+        assertInvalid("[worker\nlease = 3\n", key: "tideline.toml", reason: "line 1: a section header")
+    }
+
+    func testTheEnvironmentOverridesTheFileAndIsCheckedTheSameWay() throws {
+        let c = try load("[worker]\nlease = 30\n[stages.extract]\nconcurrency = 2\n",
+                         env: ["TIDELINE_WORKER_LEASE": "5", "DATABASE_URL": "postgresql://db/x"])
+        XCTAssertEqual(c.lease, 5)
+        XCTAssertEqual(c.concurrency["extract"], 2)
+        XCTAssertEqual(c.databaseURL, "postgresql://db/x")
+        assertInvalid("", env: ["TIDELINE_WORKER_LEASE": "soon"], key: "worker.lease", reason: "expected a number")
+    }
+
+    func testANamedFileThatIsMissingIsAnError() {
+        XCTAssertThrowsError(try Config.load(path: "/nonexistent/tideline.toml", environment: [:])) { error in
+            XCTAssertTrue("\(error)".contains("no such file"), "\(error)")
+        }
+    }
+}

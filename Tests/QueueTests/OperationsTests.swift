@@ -1,0 +1,103 @@
+import XCTest
+import Postgres
+import Queue
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Steering the queue while workers run: pause and resume, retry of a dead job, a killed worker
+/// shown as silent, and the metrics a scrape reads.
+final class OperationsTests: XCTestCase {
+    var db: Connection!
+    var conninfo: String!
+    var probe: URL { TestPostgres.productsDirectory.appendingPathComponent("tideline-probe-worker") }
+
+    override func setUpWithError() throws {
+        conninfo = try TestPostgres.freshDatabase()
+        db = try Connection(conninfo)
+        try db.execute("CREATE TABLE probe_output (job_id bigint NOT NULL, attempt int NOT NULL, worker_pid int NOT NULL)")
+        try db.execute("CREATE TABLE probe_allow (job_id bigint PRIMARY KEY)")
+        guard FileManager.default.isExecutableFile(atPath: probe.path) else {
+            throw XCTSkip("tideline-probe-worker is not built at \(probe.path); run `swift build` first")
+        }
+    }
+
+    private func startProbe(_ extra: [String] = []) throws -> Process {
+        try launch(probe, ["--database-url", conninfo, "--poll-interval", "0.1"] + extra)
+    }
+
+    func testAPausedStageClaimsNothingUntilResumed() throws {
+        let worker = try startProbe()
+        defer { worker.terminate(); worker.waitUntilExit() }
+        // The worker is up and idle before the pause.
+        XCTAssertTrue(try eventually { try count(db, "SELECT count(*) FROM workers WHERE stage = 'probe' AND stopped_at IS NULL") == 1 })
+        try QueueAdmin.setPaused(db, stage: "probe", paused: true)
+        let ids = try JobQueue.enqueue(db, (0..<5).map { NewJob(stage: "probe", payload: "{\"n\": \($0)}") })
+        // Several poll intervals and a NOTIFY later, nothing was claimed.
+        Thread.sleep(forTimeInterval: 1.0)
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM jobs WHERE stage = 'probe' AND state = 'available'"), 5)
+        XCTAssertTrue(try QueueAdmin.stats(db, stages: ["probe"]).first!.paused)
+
+        try QueueAdmin.setPaused(db, stage: "probe", paused: false)
+        XCTAssertTrue(try eventually(timeout: 15) { try ids.allSatisfy { try state(db, $0) == "succeeded" } })
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM probe_output"), 5)
+    }
+
+    func testRetryingADeadJobCompletesIt() throws {
+        let id = try JobQueue.enqueue(db, [NewJob(stage: "probe", payload: "{\"fail\": \"until_allowed\"}")])[0]
+        let worker = try startProbe()
+        defer { worker.terminate(); worker.waitUntilExit() }
+        XCTAssertTrue(try eventually(timeout: 15) { try state(db, id) == "dead" })
+        let dead = try XCTUnwrap(try QueueAdmin.show(db, id: id))
+        XCTAssertTrue(dead.job.lastError?.contains("not allowed yet") == true)
+        XCTAssertTrue(dead.errors.contains("not allowed yet"), "the error history keeps the failure")
+
+        try db.execute("INSERT INTO probe_allow VALUES ($1)", [id])
+        XCTAssertEqual(try QueueAdmin.retry(db, stage: "probe", state: "dead"), 1)
+        XCTAssertTrue(try eventually(timeout: 15) { try state(db, id) == "succeeded" })
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM probe_output WHERE job_id = $1", [id]), 1)
+        let after = try XCTUnwrap(try QueueAdmin.show(db, id: id))
+        XCTAssertTrue(after.errors.contains("not allowed yet"), "retry keeps the history")
+    }
+
+    func testAKilledWorkerShowsAsSilentAndAStoppedOneAsStopped() throws {
+        let victim = try startProbe(["--lease", "0.6"])
+        let clean = try startProbe(["--lease", "0.6"])
+        XCTAssertTrue(try eventually { try QueueAdmin.workers(db, silentAfter: 1).filter { $0.status == "running" }.count == 2 })
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        clean.terminate()
+        clean.waitUntilExit()
+        XCTAssertTrue(try eventually(timeout: 10) {
+            try QueueAdmin.workers(db, silentAfter: 1).contains { $0.pid == Int(victim.processIdentifier) && $0.status == "silent" }
+        })
+        let rows = try QueueAdmin.workers(db, silentAfter: 1)
+        XCTAssertEqual(rows.first { $0.pid == Int(clean.processIdentifier) }?.status, "stopped")
+        let metrics = PrometheusText.render(try QueueAdmin.metrics(db, stages: ["probe"], silentAfter: 1))
+        XCTAssertTrue(metrics.contains("tideline_workers{stage=\"probe\",status=\"silent\"} 1"), metrics)
+    }
+
+    func testMetricsCountJobsAndDurationsPerStage() throws {
+        try JobQueue.enqueue(db, (0..<4).map { NewJob(stage: "probe", payload: "{\"n\": \($0)}") }
+                             + [NewJob(stage: "probe", payload: "{\"fail\": \"permanent\"}")])
+        let worker = try startProbe(["--once"])
+        worker.waitUntilExit()
+        let text = PrometheusText.render(try QueueAdmin.metrics(db, stages: ["probe"], silentAfter: 30))
+        XCTAssertTrue(text.contains("tideline_jobs{stage=\"probe\",state=\"succeeded\"} 4"), text)
+        XCTAssertTrue(text.contains("tideline_jobs{stage=\"probe\",state=\"dead\"} 1"), text)
+        XCTAssertTrue(text.contains("tideline_job_failures_total{stage=\"probe\"} 1"), text)
+        XCTAssertTrue(text.contains("tideline_job_duration_seconds_bucket{stage=\"probe\",le=\"+Inf\"} 4"), text)
+        XCTAssertTrue(text.contains("tideline_job_duration_seconds_count{stage=\"probe\"} 4"), text)
+        // Buckets are cumulative: never decreasing.
+        let buckets = text.split(separator: "\n").filter { $0.hasPrefix("tideline_job_duration_seconds_bucket") }
+            .compactMap { Int($0.split(separator: " ").last!) }
+        XCTAssertEqual(buckets, buckets.sorted())
+        // Every sample line is `name{labels} number`.
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            XCTAssertNotNil(Double(line.split(separator: " ").last!), String(line))
+        }
+        XCTAssertEqual(try QueueAdmin.prune(db, olderThan: 3600), 0, "nothing is an hour old")
+        XCTAssertEqual(try QueueAdmin.prune(db, olderThan: 0), 5)
+    }
+}

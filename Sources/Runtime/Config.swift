@@ -67,9 +67,9 @@ public struct Config: Sendable {
             case "worker.backoff_base": backoff.base = try positive(key, value)
             case "worker.backoff_max": backoff.max = try positive(key, value)
             case "lexicons.dir":
-                // Units, qualifiers, actions, synonyms and gazetteer/: a folder of its own when a
-                // deployment keeps its lexicons apart from tideline.toml.
-                let dir = URL(fileURLWithPath: try string(key, value), relativeTo: configDir.deletingLastPathComponent()).standardizedFileURL
+                // Units, qualifiers, actions, synonyms and gazetteer/, relative to tideline.toml's
+                // folder: a folder of its own when a deployment keeps its lexicons elsewhere.
+                let dir = URL(fileURLWithPath: try string(key, value), relativeTo: configDir).standardizedFileURL
                 var isDir: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
                     throw Invalid(key: key, reason: "\(dir.path) is not a folder")

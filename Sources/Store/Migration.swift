@@ -17,6 +17,8 @@ public enum Migrator {
     /// Applies the pending migrations and returns the versions it applied (empty when up to date).
     @discardableResult
     public static func migrate(_ db: Connection, migrations: [Migration] = Migration.all) throws -> [Int] {
+        // Up to date: touch nothing, so a worker role without DDL rights starts (deploy/sql/roles.sql).
+        if try pending(db, migrations: migrations).isEmpty { return [] }
         try db.execute("SELECT pg_advisory_lock($1)", [lockKey])
         defer { try? db.execute("SELECT pg_advisory_unlock($1)", [lockKey]) }
         try db.execute("""
@@ -33,6 +35,13 @@ public enum Migrator {
             done.append(m.version)
         }
         return done
+    }
+
+    /// Versions not yet applied (all of them on an empty database).
+    public static func pending(_ db: Connection, migrations: [Migration] = Migration.all) throws -> [Int] {
+        let exists = try db.query("SELECT to_regclass('schema_migrations') IS NOT NULL").first!.decode(Bool.self, 0)
+        let applied = exists ? Set(try db.query("SELECT version FROM schema_migrations").rows.map { try $0.decode(Int.self, 0) }) : []
+        return migrations.map(\.version).filter { !applied.contains($0) }.sorted()
     }
 
     public static func currentVersion(_ db: Connection) throws -> Int {

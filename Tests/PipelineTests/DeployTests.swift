@@ -1,0 +1,137 @@
+import XCTest
+import Postgres
+import Queue
+import Store
+import TestSupport
+
+/// deploy/: the files parse, name real executables, the KEDA queries run against the real schema,
+/// and the least-privilege roles run the pipeline.
+final class DeployTests: XCTestCase {
+    let deploy = TestPostgres.packageRoot.appendingPathComponent("deploy")
+    let stages = ["fetch", "clean", "extract", "aggregate"]
+
+    func testSystemdUnitsAreTemplatesThatStartTheirStage() throws {
+        for stage in stages {
+            let text = try String(contentsOf: deploy.appendingPathComponent("systemd/tideline-\(stage)@.service"), encoding: .utf8)
+            var sections: [String: [String: String]] = [:]
+            var current = ""
+            for raw in text.split(separator: "\n") {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.isEmpty || line.hasPrefix("#") { continue }
+                if line.hasPrefix("[") {
+                    XCTAssertTrue(line.hasSuffix("]"), line)
+                    current = String(line.dropFirst().dropLast())
+                    continue
+                }
+                let kv = line.split(separator: "=", maxSplits: 1).map(String.init)
+                XCTAssertEqual(kv.count, 2, "not key=value: \(line)")
+                XCTAssertFalse(current.isEmpty, "a setting outside any section: \(line)")
+                sections[current, default: [:]][kv[0]] = kv.count == 2 ? kv[1] : ""
+            }
+            XCTAssertEqual(Set(sections.keys), ["Unit", "Service", "Install"])
+            XCTAssertTrue(sections["Unit"]?["Description"]?.contains("%i") == true)
+            XCTAssertTrue(sections["Service"]?["ExecStart"]?.hasPrefix("/usr/local/bin/tideline-\(stage) ") == true)
+            XCTAssertEqual(sections["Service"]?["KillSignal"], "SIGTERM")
+        }
+    }
+
+    /// YAML is checked with Python's yaml module when it is there (Debian: python3-yaml).
+    func testComposeAndKubernetesFilesParseAndNameRealExecutables() throws {
+        let script = """
+        import json, sys, glob, yaml
+        out = {}
+        for f in sorted(glob.glob(sys.argv[1] + '/kubernetes/*.yaml')) + [sys.argv[1] + '/docker/compose.yaml']:
+            out[f.split('/deploy/')[1]] = [d for d in yaml.safe_load_all(open(f)) if d]
+        print(json.dumps(out))
+        """
+        let (code, output) = try runPython(script, [deploy.path])
+        guard code == 0 else { throw XCTSkip("python3 with yaml is not available: \(output.prefix(200))") }
+        let files = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [[String: Any]]])
+        let executables = Set(["tideline"] + stages.map { "tideline-\($0)" })
+        var kinds: [String: Int] = [:]
+        for (name, docs) in files where name.hasPrefix("kubernetes/") {
+            for doc in docs {
+                let kind = try XCTUnwrap(doc["kind"] as? String, name)
+                kinds[kind, default: 0] += 1
+                if kind == "Deployment" || kind == "Job" {
+                    let spec = (((doc["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
+                    let containers = try XCTUnwrap(spec?["containers"] as? [[String: Any]], name)
+                    for c in containers {
+                        let command = try XCTUnwrap(c["command"] as? [String], name)
+                        XCTAssertTrue(executables.contains(command[0]), "\(name): \(command)")
+                    }
+                }
+                if kind == "ScaledObject" {
+                    let triggers = (doc["spec"] as? [String: Any])?["triggers"] as? [[String: Any]]
+                    XCTAssertEqual(triggers?.first?["type"] as? String, "postgresql", name)
+                }
+            }
+        }
+        XCTAssertEqual(kinds["Deployment"], 5, "a Deployment per stage and the metrics one")
+        XCTAssertEqual(kinds["ScaledObject"], 4)
+        XCTAssertEqual(kinds["Job"], 1, "the migration Job")
+        let compose = try XCTUnwrap(files["docker/compose.yaml"]?.first?["services"] as? [String: Any])
+        for stage in stages { XCTAssertNotNil(compose["tideline-\(stage)"], "compose runs \(stage)") }
+        XCTAssertNotNil(compose["postgres"])
+        XCTAssertNotNil(compose["migrate"])
+    }
+
+    func testEveryKEDAQueryRunsAgainstTheSchemaAndCountsAvailableJobs() throws {
+        let yaml = try String(contentsOf: deploy.appendingPathComponent("kubernetes/keda-scaledobjects.yaml"), encoding: .utf8)
+        let queries = yaml.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("query: \"") }.map { String($0.dropFirst("query: \"".count).dropLast()) }
+        XCTAssertEqual(queries.count, 4)
+        let db = try Connection(try TestPostgres.freshDatabase())
+        try JobQueue.enqueue(db, [NewJob(stage: "extract"), NewJob(stage: "extract"), NewJob(stage: "clean"),
+                                  NewJob(stage: "extract", delay: 3600)])
+        var counts: [String: Int] = [:]
+        for (stage, q) in zip(stages, queries) {
+            XCTAssertTrue(q.contains("'\(stage)'"), q)
+            counts[stage] = try db.query(q).first!.decode(Int.self, 0)
+        }
+        XCTAssertEqual(counts, ["fetch": 0, "clean": 1, "extract": 2, "aggregate": 0], "due jobs only")
+        try QueueAdmin.setPaused(db, stage: "extract", paused: true)
+        XCTAssertEqual(try db.query(queries[2]).first!.decode(Int.self, 0), 0, "a paused stage asks for no replicas")
+    }
+
+    func testTheWorkerRoleRunsThePipelineAndCannotChangeTheSchema() throws {
+        guard Workdir.isBuilt else { throw XCTSkip("tideline is not built; run `swift build` first") }
+        let admin = try TestPostgres.freshDatabase(migrated: false)
+        try Connection(admin).runScript(try String(contentsOf: deploy.appendingPathComponent("sql/roles.sql"), encoding: .utf8))
+        let owner = admin.replacingOccurrences(of: "user=postgres", with: "user=tideline_owner")
+        let worker = admin.replacingOccurrences(of: "user=postgres", with: "user=tideline_worker")
+        XCTAssertThrowsError(try Migrator.migrate(try Connection(worker)), "the worker role cannot create the schema")
+        XCTAssertFalse(try Migrator.migrate(try Connection(owner)).isEmpty)
+
+        let text = Array("本报讯 昨天，全县新开工项目12个，总投资约35亿元。\n".utf8)
+        let dir = try Workdir.make(["a.txt": text], manifest: """
+            [{"file": "a.txt", "published": "2025-05-01", "home_region": "某某县"}]
+            """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (code, out) = try Workdir.run(["up", "--source", "src"], in: dir, env: ["DATABASE_URL": worker])
+        XCTAssertEqual(code, 0, out)
+        XCTAssertFalse(out.contains("dead job"), out)
+        let w = try Connection(worker)
+        XCTAssertGreaterThan(try w.query("SELECT count(*) FROM indicators").first!.decode(Int.self, 0), 0)
+        XCTAssertThrowsError(try w.execute("CREATE TABLE intruder (x int)")) { e in
+            XCTAssertEqual((e as? PostgresError)?.sqlState, "42501", "\(e)")
+        }
+        XCTAssertThrowsError(try w.execute("DROP TABLE jobs"))
+    }
+
+    private func runPython(_ script: String, _ args: [String]) throws -> (Int32, String) {
+        let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("tl-\(UInt32.random(in: 0...UInt32.max)).py")
+        try script.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", file.path] + args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        do { try p.run() } catch { return (127, "\(error)") }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,94 @@
+import XCTest
+import Postgres
+import Queue
+import TestSupport
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `tideline queue …` and `tideline metrics` as an operator runs them, on a database holding jobs
+/// no worker is running.
+final class QueueCLITests: XCTestCase {
+    var conninfo: String!
+    var db: Connection!
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        guard Workdir.isBuilt else { throw XCTSkip("tideline is not built; run `swift build` first") }
+        conninfo = try TestPostgres.freshDatabase()
+        db = try Connection(conninfo)
+        dir = try Workdir.make([:], manifest: "[]")
+    }
+
+    override func tearDown() { if let dir { try? FileManager.default.removeItem(at: dir) } }
+
+    private func tideline(_ args: [String]) throws -> (Int32, String) {
+        try Workdir.run(args, in: dir, env: ["DATABASE_URL": conninfo])
+    }
+
+    func testAnOperatorInspectsAndSteersJobs() throws {
+        let ids = try JobQueue.enqueue(db, (1...3).map { try NewJob(stage: .clean, encoding: ["document_id": $0]) })
+        try db.execute("""
+            UPDATE jobs SET state = 'dead', attempts = 5, finished_at = now(), last_error = 'boom: the test killed it',
+                   errors = '[{"attempt": 5, "at": "2026-01-01T00:00:00Z", "error": "boom: the test killed it"}]'
+             WHERE id = $1
+            """, [ids[0]])
+
+        let (sc, stats) = try tideline(["queue", "stats", "--json"])
+        XCTAssertEqual(sc, 0, stats)
+        let parsed = try JSONSerialization.jsonObject(with: Data(stats.utf8)) as? [[String: Any]]
+        let clean = try XCTUnwrap(parsed?.first { $0["stage"] as? String == "clean" })
+        XCTAssertEqual((clean["counts"] as? [String: Int])?["available"], 2)
+        XCTAssertEqual((clean["counts"] as? [String: Int])?["dead"], 1)
+
+        let (_, list) = try tideline(["queue", "list", "--stage", "clean", "--state", "dead"])
+        XCTAssertTrue(list.contains("boom: the test killed it"), list)
+        let (_, show) = try tideline(["queue", "show", String(ids[0])])
+        XCTAssertTrue(show.contains("attempt 5 at 2026-01-01T00:00:00Z: boom"), show)
+
+        let (rc, retry) = try tideline(["queue", "retry", "--stage", "clean", "--state", "dead"])
+        XCTAssertEqual(rc, 0, retry)
+        XCTAssertTrue(retry.contains("1 job(s) available again"), retry)
+        let (cc, _) = try tideline(["queue", "cancel", String(ids[1])])
+        XCTAssertEqual(cc, 0)
+        XCTAssertEqual(try db.query("SELECT state FROM jobs WHERE id = $1", [ids[1]]).first?.decode(String.self, 0), "cancelled")
+        let (again, message) = try tideline(["queue", "cancel", String(ids[1])])
+        XCTAssertNotEqual(again, 0, "a cancelled job cannot be cancelled twice")
+        XCTAssertTrue(message.contains("is not available"), message)
+
+        _ = try tideline(["queue", "pause", "extract"])
+        XCTAssertTrue(try tideline(["queue", "stats"]).1.contains("extract ‖"))
+        _ = try tideline(["queue", "resume", "extract"])
+        XCTAssertFalse(try tideline(["queue", "stats"]).1.contains("‖"))
+
+        let (bad, usage) = try tideline(["queue", "pause", "translate"])
+        XCTAssertNotEqual(bad, 0)
+        XCTAssertTrue(usage.contains("unknown stage translate"), usage)
+        let (pc, prune) = try tideline(["queue", "prune", "--older-than", "0s"])
+        XCTAssertEqual(pc, 0, prune)
+        XCTAssertTrue(prune.contains("pruned 1 finished job(s)"), prune)
+        let (_, watch) = try tideline(["queue", "watch", "--count", "1"])
+        XCTAssertTrue(watch.contains("tideline queue watch"), watch)
+    }
+
+    func testMetricsAreServedOverHTTP() throws {
+        try JobQueue.enqueue(db, [try NewJob(stage: .extract, encoding: ["article_id": 1])])
+        let port = Int.random(in: 20_000...60_000)
+        let p = Process()
+        p.executableURL = Workdir.tideline
+        p.arguments = ["metrics", "--listen", "127.0.0.1:\(port)", "--database-url", conninfo]
+        p.currentDirectoryURL = dir
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { p.terminate(); p.waitUntilExit() }
+        var body = ""
+        XCTAssertTrue(eventually(timeout: 20) {
+            body = (try? String(contentsOf: URL(string: "http://127.0.0.1:\(port)/metrics")!, encoding: .utf8)) ?? ""
+            return !body.isEmpty
+        })
+        XCTAssertTrue(body.contains("# TYPE tideline_jobs gauge"), body)
+        XCTAssertTrue(body.contains("tideline_jobs{stage=\"extract\",state=\"available\"} 1"), body)
+        XCTAssertTrue(body.contains("tideline_oldest_available_job_age_seconds{stage=\"extract\"}"), body)
+    }
+}

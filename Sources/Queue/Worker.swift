@@ -124,7 +124,8 @@ public final class Worker: @unchecked Sendable {
         } catch let e as PostgresError where e.isConnectionLoss {
             // The transaction died with the connection: nothing was written. Stop heartbeating
             // these jobs so the rescuer returns them after the lease.
-            logger.warning("connection lost during a batch of \(jobs.count); the rescuer will return it: \(e)")
+            logger.warning("connection lost during a batch of \(jobs.count); the rescuer will return it: \(e)",
+                           metadata: ["jobs": "\(jobs.map(\.id))"])
             try? db.reconnect()
         } catch {
             if jobs.count > 1 {
@@ -151,7 +152,8 @@ public final class Worker: @unchecked Sendable {
 
     private func recordFailure(_ job: Job, error: Error, on db: Connection) {
         if error is LostJobs {
-            logger.warning("job \(job.id) was rescued by another worker before it committed; its output was rolled back")
+            logger.warning("job \(job.id) was rescued by another worker before it committed; its output was rolled back",
+                           metadata: ["job": "\(job.id)"])
             return
         }
         let permanent = error is PermanentJobError
@@ -167,7 +169,7 @@ public final class Worker: @unchecked Sendable {
                 log.warning("job failed (attempt \(job.attempt) of \(job.maxAttempts)), will retry: \(message)")
             }
         } catch {
-            logger.error("could not record the failure of job \(job.id): \(error)")
+            logger.error("could not record the failure of job \(job.id): \(error)", metadata: ["job": "\(job.id)"])
         }
     }
 

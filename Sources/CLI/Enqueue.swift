@@ -6,17 +6,24 @@ import Stages
 import Store
 
 struct Enqueue: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Enqueue work: `enqueue fetch PATH…` adds documents to the pipeline.")
+    static let configuration = CommandConfiguration(
+        abstract: "Enqueue work: `enqueue fetch PATH|URL…` adds documents (files, web pages, feeds, PDFs) to the pipeline.")
     @OptionGroup var db: DatabaseOptions
     @Argument(help: "The stage: fetch.") var stage: String
-    @Argument(help: "Files to fetch.") var sources: [String]
+    @Argument(help: "Files or http(s) URLs to fetch. A feed (RSS, Atom) is recognised and its articles fetched.") var sources: [String]
     @Option(help: "Publication date (YYYY-MM-DD) of the documents.") var published: String?
     @Option(help: "Home region (全市/我市 resolve to it).") var homeRegion: String?
     @Option(help: "Source name (the paper or site).") var sourceName: String?
+    @Flag(help: "The URLs are index pages (an e-paper issue, a news column): fetch every article they link to.") var index = false
+    @Option(help: "With --index: only links whose path starts with this (e.g. /col/col1229/).") var linkPrefix: String?
 
     func validate() throws {
         guard stage == Stage.fetch.rawValue else { throw ValidationError("only fetch jobs are enqueued by hand; later stages are enqueued by the pipeline") }
-        guard !sources.isEmpty else { throw ValidationError("name at least one file to fetch") }
+        guard !sources.isEmpty else { throw ValidationError("name at least one file or URL to fetch") }
+        if index, let s = sources.first(where: { !$0.lowercased().hasPrefix("http") }) {
+            throw ValidationError("--index takes http(s) URLs; \(s) is not one")
+        }
+        if linkPrefix != nil && !index { throw ValidationError("--link-prefix goes with --index") }
     }
 
     func run() throws {
@@ -25,7 +32,10 @@ struct Enqueue: ParsableCommand {
         let conn = try session.connect()
         try Migrator.migrate(conn)
         let meta = DocumentMetadata(published: published, source: sourceName, homeRegion: homeRegion)
-        let jobs = try sources.map { try NewJob(stage: .fetch, encoding: FetchPayload(source: $0, metadata: meta), dedupeKey: "fetch:\($0)") }
+        let jobs = try sources.map {
+            try NewJob(stage: .fetch, encoding: FetchPayload(source: $0, metadata: meta, kind: index ? "index" : nil, linkPrefix: linkPrefix),
+                       dedupeKey: "fetch:\($0)")
+        }
         let ids = try JobQueue.enqueue(conn, jobs)
         print("enqueued \(ids.count) fetch job(s)\(ids.count < jobs.count ? " (\(jobs.count - ids.count) already queued)" : "")")
     }

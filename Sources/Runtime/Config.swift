@@ -1,5 +1,6 @@
 import Foundation
 import Queue
+import Stages
 
 /// Tideline's configuration: `config/tideline.toml`, then environment variables on top
 /// (`DATABASE_URL`, `TIDELINE_<SECTION>_<KEY>`), then command-line flags. Invalid values fail at
@@ -17,6 +18,9 @@ public struct Config: Sendable {
     /// Where the lexicons, the gazetteers and the file-source roots live (relative to the config file).
     public var configDir: URL
     public var fileRoots: [URL] = []
+    /// HTTP politeness and safety for the fetch stage.
+    public var web = WebPolicy()
+    public var maxDocumentBytes = 20 * 1024 * 1024
 
     public init(configDir: URL) { self.configDir = configDir }
 
@@ -75,6 +79,24 @@ public struct Config: Sendable {
                     throw Invalid(key: key, reason: "\(dir.path) is not a folder")
                 }
                 configDir = dir
+            case "fetch.user_agent": web.userAgent = try string(key, value)
+            case "fetch.delay": web.delay = try positive(key, value, allowZero: true)
+            case "fetch.timeout": web.timeout = try positive(key, value)
+            case "fetch.max_redirects": web.maxRedirects = Int(try positive(key, value, allowZero: true))
+            case "fetch.max_bytes": maxDocumentBytes = Int(try positive(key, value))
+            case "fetch.robots":
+                switch value {
+                case .bool(let b): web.obeyRobots = b
+                case .string(let s) where s == "true" || s == "false": web.obeyRobots = s == "true"
+                default: throw Invalid(key: key, reason: "expected true or false")
+                }
+            case "fetch.allow_hosts":
+                // Hosts exempt from the private-address refusal; ',' separated in TIDELINE_FETCH_ALLOW_HOSTS.
+                switch value {
+                case .array(let items): web.allowHosts = try items.map { try string(key, $0) }
+                case .string(let s): web.allowHosts = s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                default: throw Invalid(key: key, reason: "expected an array of host names or addresses")
+                }
             case "fetch.roots":
                 // An array in the file; a ':'-separated list in TIDELINE_FETCH_ROOTS.
                 let paths: [String]
@@ -107,7 +129,7 @@ public struct Config: Sendable {
         return s
     }
 
-    private func positive(_ key: String, _ v: TOMLValue) throws -> Double {
+    private func positive(_ key: String, _ v: TOMLValue, allowZero: Bool = false) throws -> Double {
         let d: Double
         switch v {
         case .integer(let i): d = Double(i)
@@ -117,7 +139,8 @@ public struct Config: Sendable {
             d = parsed
         default: throw Invalid(key: key, reason: "expected a number")
         }
-        guard d > 0 else { throw Invalid(key: key, reason: "must be greater than 0, got \(d)") }
+        if allowZero { guard d >= 0 else { throw Invalid(key: key, reason: "must be 0 or more, got \(d)") } }
+        else { guard d > 0 else { throw Invalid(key: key, reason: "must be greater than 0, got \(d)") } }
         return d
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Stages
 
 /// A private PostgreSQL server in a folder of its own (`.tideline/` for `up`, a temporary folder for
 /// the tests): initdb on first use, pg_ctl to start and stop, a unix socket and no TCP.

@@ -3,6 +3,9 @@ import Stages
 
 extension StageContext {
     public static func load(config: Config) throws -> StageContext {
-        StageContext(fileRoots: config.fileRoots, configDir: config.configDir)
+        var context = StageContext(fileRoots: config.fileRoots, configDir: config.configDir)
+        context.web = config.web
+        context.maxDocumentBytes = config.maxDocumentBytes
+        return context
     }
 }

@@ -5,25 +5,89 @@ import Queue
 import Store
 import TextCore
 
-/// Fetch: a source (today a local file) becomes a raw document. Unchanged content (same hash,
-/// same metadata) makes no new document and no downstream work; new or changed content is
-/// stored and handed to clean.
+/// Fetch: a source (a local file or an http(s) URL) becomes a raw document. Unchanged content
+/// (a 304, or the same hash and metadata) makes no new document and no downstream work; new or
+/// changed content is stored and handed to clean. A feed, or a page enqueued as an index, hands
+/// one fetch job per linked article to this stage instead, in the same transaction.
 public struct FetchHandler: StageHandler {
     public let stage = Stage.fetch.rawValue
     public let context: StageContext
-    public var batchSize: Int { 4 }
+    // One source per transaction: a web fetch holds its host's lock until the hand-off commits,
+    // and a batch would hold several hosts' locks at once.
+    public var batchSize: Int { 1 }
 
     public init(context: StageContext) { self.context = context }
 
     public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {
         let payload = try job.decodePayload(FetchPayload.self)
+        if payload.isWeb { return try fetchWeb(payload, tx: tx, logger: logger) }
         let file = try FileSource.resolve(payload.source, roots: context.fileRoots)
-        let bytes = try FileSource.read(file, maxBytes: context.maxDocumentBytes)
+        var bytes = try FileSource.read(file, maxBytes: context.maxDocumentBytes)
+        var contentType = FileSource.contentType(of: file)
+        if contentType == "application/pdf" || bytes.starts(with: Array("%PDF".utf8)) {
+            bytes = try PDFText.extract(bytes, source: payload.source)
+            contentType = "text/plain; charset=utf-8"
+        }
+        return try store(bytes, contentType: contentType, sourceID: FileSource.sourceID(for: file, roots: context.fileRoots),
+                         metadata: payload.metadata, tx: tx, logger: logger)
+    }
+
+    private func fetchWeb(_ payload: FetchPayload, tx: Connection, logger: Logger) throws -> [NewJob] {
+        guard let url = URL(string: payload.source) else { throw PermanentJobError("\(payload.source) is not a URL") }
+        let sourceID = url.absoluteString
+        let web = WebSource(policy: context.web, maxBytes: context.maxDocumentBytes)
+        let outcome: WebSource.Outcome
+        do {
+            outcome = try web.fetch(url, tx: tx, validators: payload.kind == nil ? try FetchStore.validators(tx, sourceID: sourceID) : nil)
+        } catch let t as WebSource.Transient {
+            // Thrown as an ordinary error: the queue retries it with backoff.
+            throw NSError(domain: "fetch", code: 1, userInfo: [NSLocalizedDescriptionKey: t.description])
+        }
+        guard case .body(let finalURL, var bytes, var contentType, let etag, let lastModified) = outcome else {
+            logger.debug("not modified: \(sourceID)")
+            return []
+        }
+        let lowered = contentType.lowercased()
+        // Feeds and index pages: their articles, not themselves, go on.
+        if lowered.contains("rss") || lowered.contains("atom") || ((lowered.contains("xml") || lowered.isEmpty)
+            && Links.isFeed(String(decoding: bytes.prefix(2048), as: UTF8.self))) {
+            return try follow(Links.fromFeed(bytes, base: finalURL), from: payload, logger: logger)
+        }
+        if payload.kind == "index" {
+            let page = TextDecoding.decode(bytes, httpContentType: contentType).text
+            return try follow(Links.fromIndexPage(page, base: finalURL, prefix: payload.linkPrefix), from: payload, logger: logger)
+        }
+        if lowered.contains("pdf") || bytes.starts(with: Array("%PDF".utf8)) {
+            bytes = try PDFText.extract(bytes, source: sourceID)
+            contentType = "text/plain; charset=utf-8"
+        } else if !(lowered.isEmpty || lowered.hasPrefix("text/") || lowered.contains("html") || lowered.contains("xml")) {
+            throw PermanentJobError("\(sourceID) is \(contentType), not a supported type (HTML, text, PDF, RSS or Atom)")
+        }
+        var metadata = payload.metadata
+        if metadata.url == nil { metadata.url = finalURL.absoluteString }
+        let jobs = try store(bytes, contentType: contentType, sourceID: sourceID, metadata: metadata, tx: tx, logger: logger)
+        try FetchStore.storeValidators(tx, sourceID: sourceID, etag: etag, lastModified: lastModified, finalURL: finalURL.absoluteString)
+        return jobs
+    }
+
+    /// One fetch job per linked article; a dedupe key per URL keeps an article linked from two
+    /// pages (or a feed fetched twice) from being queued twice at once.
+    private func follow(_ links: [URL], from payload: FetchPayload, logger: Logger) throws -> [NewJob] {
+        logger.info("\(payload.source): \(links.count) linked article(s)")
+        var meta = payload.metadata
+        meta.url = nil
+        meta.published = nil   // each article's own date comes from its page
+        return try links.map { url in
+            try NewJob(stage: .fetch, encoding: FetchPayload(source: url.absoluteString, metadata: meta), dedupeKey: "fetch:\(url.absoluteString)")
+        }
+    }
+
+    private func store(_ bytes: [UInt8], contentType: String, sourceID: String, metadata: DocumentMetadata,
+                       tx: Connection, logger: Logger) throws -> [NewJob] {
         let hash = SHA256.hex(bytes)
-        let metadata = String(decoding: try JSONEncoder.sorted.encode(payload.metadata), as: UTF8.self)
-        let sourceID = FileSource.sourceID(for: file, roots: context.fileRoots)
+        let meta = String(decoding: try JSONEncoder.sorted.encode(metadata), as: UTF8.self)
         guard let documentID = try DocumentStore.upsert(tx, sourceID: sourceID, contentHash: hash, content: bytes,
-                                                        contentType: FileSource.contentType(of: file), metadata: metadata) else {
+                                                        contentType: contentType, metadata: meta) else {
             logger.debug("unchanged: \(sourceID)")
             return []
         }

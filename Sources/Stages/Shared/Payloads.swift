@@ -1,10 +1,21 @@
 /// The payload of each stage's jobs. One place, so producer and consumer agree.
 public struct FetchPayload: Codable, Sendable, Equatable {
-    /// A file path (relative to the working folder or absolute) or later an http(s) URL.
+    /// A file path (relative to the working folder or absolute) or an http(s) URL.
     public var source: String
     /// The manifest entry, kept as the document's metadata.
     public var metadata: DocumentMetadata
-    public init(source: String, metadata: DocumentMetadata) { self.source = source; self.metadata = metadata }
+    /// `index`: a page listing articles, each of which is fetched (a feed is recognised by itself).
+    public var kind: String?
+    /// With `index`: only links whose path starts with this.
+    public var linkPrefix: String?
+    enum CodingKeys: String, CodingKey {
+        case source, metadata, kind
+        case linkPrefix = "link_prefix"
+    }
+    public init(source: String, metadata: DocumentMetadata, kind: String? = nil, linkPrefix: String? = nil) {
+        self.source = source; self.metadata = metadata; self.kind = kind; self.linkPrefix = linkPrefix
+    }
+    public var isWeb: Bool { source.lowercased().hasPrefix("http://") || source.lowercased().hasPrefix("https://") }
 }
 
 public struct DocumentMetadata: Codable, Sendable, Equatable {

@@ -61,6 +61,36 @@ public enum HTMLText {
         return Page(title: title, lines: lines)
     }
 
+    /// Every `<a href>` of a page, in order (index pages: the articles they list).
+    public static func hrefs(_ html: String) -> [String] {
+        var bytes = Array(html.utf8)
+        if bytes.isEmpty { return [] }
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                            | HTML_PARSE_NONET.rawValue)
+        let doc: htmlDocPtr? = bytes.withUnsafeMutableBufferPointer { buf in
+            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
+                htmlReadMemory($0, Int32(buf.count), nil, "UTF-8", options)
+            }
+        }
+        guard let doc else { return [] }
+        defer { xmlFreeDoc(doc) }
+        var out: [String] = []
+        func walk(_ node: xmlNodePtr?) {
+            var n = node
+            while let cur = n {
+                if cur.pointee.type == XML_ELEMENT_NODE {
+                    if String(cString: cur.pointee.name).lowercased() == "a", let v = xmlGetProp(cur, "href") {
+                        out.append(String(cString: v)); xmlFree(v)
+                    }
+                    walk(cur.pointee.children)
+                }
+                n = cur.pointee.next
+            }
+        }
+        walk(xmlDocGetRootElement(doc))
+        return out
+    }
+
     /// Elements whose class or id says navigation or footer (class="nav", id="footer", "breadcrumb").
     static func isHiddenNav(_ node: xmlNodePtr) -> Bool {
         for attr in ["class", "id", "role"] {

@@ -1,0 +1,179 @@
+import Foundation
+import Postgres
+import Queue
+import Store
+import TextCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// HTTP(S) sources: checks the address (no private networks unless allow-listed), waits its turn
+/// for the host, honours robots.txt, asks conditionally, follows at most `maxRedirects` redirects
+/// (each hop checked again), and sorts the outcome into transient failures (retried with backoff)
+/// and permanent ones (dead, with the reason).
+struct WebSource {
+    let policy: WebPolicy
+    let maxBytes: Int
+
+    enum Outcome {
+        /// 304: the stored copy is current.
+        case unchanged
+        case body(finalURL: URL, bytes: [UInt8], contentType: String, etag: String?, lastModified: String?)
+    }
+
+    /// A retryable failure: the server or the network may be fine later.
+    struct Transient: Error, CustomStringConvertible { let description: String }
+
+    func fetch(_ url: URL, tx: Connection, validators: (etag: String?, lastModified: String?)?) throws -> Outcome {
+        var current = url
+        var hops = 0
+        while true {
+            try checkAddress(current)
+            var headers = ["User-Agent": policy.userAgent, "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5",
+                           "Accept-Language": "zh-CN,zh;q=0.9"]
+            // Validators belong to the source's stored copy; ask conditionally on the first hop only.
+            if hops == 0, let v = validators {
+                if let e = v.etag { headers["If-None-Match"] = e }
+                if let m = v.lastModified { headers["If-Modified-Since"] = m }
+            }
+            let response = try politely(current, tx: tx) { try request(current, headers: headers) }
+            switch response.status {
+            case 200..<300:
+                return .body(finalURL: current, bytes: response.body, contentType: response.headers["content-type"] ?? "",
+                             etag: response.headers["etag"], lastModified: response.headers["last-modified"])
+            case 304:
+                return .unchanged
+            case 301, 302, 303, 307, 308:
+                hops += 1
+                guard hops <= policy.maxRedirects else {
+                    throw PermanentJobError("\(url.absoluteString): more than \(policy.maxRedirects) redirects (a loop?); last \(current.absoluteString)")
+                }
+                guard let location = response.headers["location"], let next = URL(string: location, relativeTo: current)?.absoluteURL else {
+                    throw PermanentJobError("\(current.absoluteString) answered \(response.status) without a usable Location header")
+                }
+                current = next
+            case 404, 410:
+                throw PermanentJobError("\(current.absoluteString) answered \(response.status) (gone); remove it from the sources")
+            case 408, 425, 429, 500..<600:
+                throw Transient(description: "\(current.absoluteString) answered \(response.status); will retry")
+            default:
+                throw PermanentJobError("\(current.absoluteString) answered \(response.status)")
+            }
+        }
+    }
+
+    private func request(_ url: URL, headers: [String: String]) throws -> HTTPClient.Response {
+        do {
+            return try HTTPClient.get(url, headers: headers, timeout: policy.timeout, maxBytes: maxBytes)
+        } catch let f as HTTPClient.Failure {
+            if case .tooLarge = f { throw PermanentJobError(f.description) }
+            throw Transient(description: f.description)   // timeouts, refused connections, resets
+        }
+    }
+
+    /// One request at a time per host, `delay` (or the robots Crawl-delay) apart, and only what
+    /// robots.txt allows. The host lock is held until the hand-off transaction ends.
+    private func politely(_ url: URL, tx: Connection, _ body: () throws -> HTTPClient.Response) throws -> HTTPClient.Response {
+        let host = Self.hostKey(url)
+        var since = try FetchStore.lockHost(tx, host: host)
+        func waitTurn(_ delay: Double) throws {
+            if let s = since, s < delay { Thread.sleep(forTimeInterval: delay - s) }
+            try FetchStore.touchHost(tx, host: host)
+            since = 0
+        }
+        var delay = policy.delay
+        if policy.obeyRobots, url.path != "/robots.txt" {
+            let robots = try self.robots(for: url, host: host, tx: tx, waitTurn: { try waitTurn(policy.delay) })
+            delay = max(delay, min(robots.crawlDelay ?? 0, 60))
+            let target = url.path.isEmpty ? "/" : url.path + (url.query.map { "?" + $0 } ?? "")
+            guard robots.allows(target) else {
+                throw PermanentJobError("robots.txt of \(host) disallows \(target) for our user agent; Tideline does not fetch it")
+            }
+        }
+        try waitTurn(delay)
+        return try body()
+    }
+
+    private func robots(for url: URL, host: String, tx: Connection, waitTurn: () throws -> Void) throws -> Robots {
+        let cached = try FetchStore.robots(tx, host: host, maxAge: policy.robotsMaxAge)
+        if cached.fresh { return cached.text.map { Robots(parsing: $0, userAgent: "tideline") } ?? .allowAll }
+        var c = URLComponents(url: url, resolvingAgainstBaseURL: true)!
+        c.path = "/robots.txt"; c.query = nil; c.fragment = nil
+        try waitTurn()
+        let response = try request(c.url!, headers: ["User-Agent": policy.userAgent])
+        switch response.status {
+        case 200..<300:
+            let text = String(decoding: response.body, as: UTF8.self)
+            try FetchStore.storeRobots(tx, host: host, text: text, status: response.status)
+            return Robots(parsing: text, userAgent: "tideline")
+        case 400..<500:
+            // No robots.txt: everything is allowed.
+            try FetchStore.storeRobots(tx, host: host, text: nil, status: response.status)
+            return .allowAll
+        default:
+            throw Transient(description: "robots.txt of \(host) answered \(response.status); will retry before fetching")
+        }
+    }
+
+    /// Refuses loopback, private, link-local … addresses unless the host is allow-listed.
+    func checkAddress(_ url: URL) throws {
+        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw PermanentJobError("\(url.absoluteString): only http and https are fetched")
+        }
+        guard let host = url.host?.lowercased(), !host.isEmpty else { throw PermanentJobError("\(url.absoluteString) has no host") }
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if policy.allowHosts.contains(where: { $0.lowercased() == bare || $0.lowercased() == Self.hostKey(url) }) { return }
+        for address in try Self.resolve(bare) {
+            if let why = AddressPolicy.refusal(address) {
+                throw PermanentJobError("refused \(url.absoluteString): \(bare) resolves to \(address), \(why). Add the host to fetch.allow_hosts in config/tideline.toml to fetch it anyway")
+            }
+        }
+    }
+
+    static func hostKey(_ url: URL) -> String {
+        (url.host ?? "").lowercased() + (url.port.map { ":\($0)" } ?? "")
+    }
+
+    /// The host's addresses through the system resolver (an address literal resolves to itself).
+    static func resolve(_ host: String) throws -> [String] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, nil, &hints, &result)
+        guard rc == 0, let first = result else {
+            throw Transient(description: "cannot resolve \(host): \(String(cString: gai_strerror(rc)))")
+        }
+        defer { freeaddrinfo(first) }
+        var out: [String] = []
+        var p: UnsafeMutablePointer<addrinfo>? = first
+        while let ai = p {
+            var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+            if getnameinfo(ai.pointee.ai_addr, ai.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+                out.append(String(cString: buffer))
+            }
+            p = ai.pointee.ai_next
+        }
+        return out
+    }
+}
+
+/// PDF pages to text with poppler's `pdftotext -layout`, the same kind of text as the seeds'
+/// e-paper extracts; cleaning then treats it like them.
+enum PDFText {
+    static func extract(_ bytes: [UInt8], source: String) throws -> [UInt8] {
+        guard let tool = ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw PermanentJobError("\(source) is a PDF and pdftotext is not installed (Debian: apt-get install -y poppler-utils)")
+        }
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("tideline-pdf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.pdf"), output = dir.appendingPathComponent("out.txt")
+        try Data(bytes).write(to: input)
+        let r = try Subprocess.run(tool, ["-layout", "-enc", "UTF-8", input.path, output.path])
+        guard r.code == 0, let text = try? Data(contentsOf: output) else {
+            throw PermanentJobError("\(source): pdftotext could not read the PDF (exit \(r.code)): \(r.output.prefix(300))")
+        }
+        // Form feeds separate pages; the cleaner sees them as line breaks.
+        return [UInt8](text).map { $0 == 0x0C ? 0x0A : $0 }
+    }
+}

@@ -59,7 +59,7 @@ let package = Package(
 
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "Postgres", "Store", "TestSupport"]),
-        .testTarget(name: "TextCoreTests", dependencies: ["TextCore"]),
+        .testTarget(name: "TextCoreTests", dependencies: ["TextCore", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "PipelineTests", dependencies: ["Runtime", "Stages", "Store", "Queue", "Postgres", "TextCore", "Reports", "TestSupport"],
                     resources: [.copy("Fixtures")]),

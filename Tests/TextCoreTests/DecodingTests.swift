@@ -1,4 +1,5 @@
 import XCTest
+import TestSupport
 @testable import TextCore
 
 final class DecodingTests: XCTestCase {

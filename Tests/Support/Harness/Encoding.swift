@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// Encodes text as GB18030 through iconv, to make test pages the way Chinese sites serve them.
-func gb18030(_ s: String) -> [UInt8] {
+public func gb18030(_ s: String) -> [UInt8] {
     let cd = iconv_open("GB18030", "UTF-8")
     precondition(cd != iconv_t(bitPattern: -1), "iconv has no GB18030")
     defer { iconv_close(cd) }

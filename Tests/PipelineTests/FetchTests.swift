@@ -1,0 +1,160 @@
+import XCTest
+import Postgres
+import Queue
+import Stages
+import TestSupport
+import TextCore
+
+/// The fetch stage against a server on 127.0.0.1 that the tests start themselves, through the
+/// real `tideline-fetch` worker: each case ends in the right state with the right message, and
+/// nothing reaches clean twice.
+final class FetchTests: XCTestCase {
+    var server: TestHTTPServer!
+    var conninfo: String!
+    var db: Connection!
+    var dir: URL!
+    var worker: URL { TestPostgres.productsDirectory.appendingPathComponent("tideline-fetch") }
+
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: worker.path) else { throw XCTSkip("tideline-fetch is not built; run `swift build` first") }
+        server = try TestHTTPServer()
+        conninfo = try TestPostgres.freshDatabase()
+        db = try Connection(conninfo)
+        dir = try Workdir.make([:], manifest: "[]")
+        server.route("/robots.txt") { _ in .text("User-agent: *\nDisallow: /private/\n", type: "text/plain") }
+    }
+
+    override func tearDown() { if let dir { try? FileManager.default.removeItem(at: dir) } }
+
+    /// Enqueues fetch jobs and runs the fetch worker until no job is available.
+    @discardableResult
+    private func fetch(_ urls: [String], kind: String? = nil, env extra: [String: String] = [:]) throws -> [Int64] {
+        let ids = try JobQueue.enqueue(db, try urls.map {
+            try NewJob(stage: .fetch, encoding: FetchPayload(source: $0, metadata: DocumentMetadata(homeRegion: "某某市"), kind: kind))
+        })
+        var env = ["TIDELINE_FETCH_ALLOW_HOSTS": "127.0.0.1", "TIDELINE_FETCH_DELAY": "0", "TIDELINE_FETCH_TIMEOUT": "1.5",
+                   "TIDELINE_FETCH_MAX_BYTES": "65536", "TIDELINE_WORKER_BACKOFF_BASE": "30"]
+        for (k, v) in extra { env[k] = v }
+        let (code, out) = try Workdir.run(["--once", "--database-url", conninfo, "--poll-interval", "0.1"], in: dir, env: env, executable: worker)
+        XCTAssertEqual(code, 0, out)
+        return ids
+    }
+
+    private func job(_ id: Int64) throws -> (state: String, error: String) {
+        let r = try db.query("SELECT state, coalesce(last_error, '') FROM jobs WHERE id = $1", [id]).first!
+        return (try r.decode(String.self, 0), try r.decode(String.self, 1))
+    }
+
+    private func scalar(_ sql: String, _ params: [any PostgresEncodable] = []) throws -> Int {
+        try db.query(sql, params).first!.decode(Int.self, 0)
+    }
+
+    private func cleanJobsPerDocument() throws -> [Int] {
+        try db.query("SELECT count(*)::int FROM jobs WHERE stage = 'clean' GROUP BY payload->>'document_id'").rows.map { try $0.decode(Int.self, 0) }
+    }
+
+    func testAGB18030ArticleIsStoredWithItsCharsetAndCleansToText() throws {
+        let seed = try String(contentsOf: TestPostgres.packageRoot.appendingPathComponent("seeds/004_a3c65792d102ca2c.txt"), encoding: .utf8)
+        let html = "<html><head><meta charset=\"gb2312\"><title>测试页面</title></head><body><div class=\"content\">"
+            + seed.split(separator: "\n").map { "<p>\($0)</p>" }.joined() + "</div></body></html>"
+        let body = gb18030(html)
+        server.route("/news/gbk.html") { _ in .init(headers: ["Content-Type": "text/html; charset=GBK"], body: body) }
+        let id = try fetch(["\(server.base)/news/gbk.html"])[0]
+        let j = try job(id)
+        XCTAssertEqual(j.state, "succeeded", j.error)
+        let doc = try XCTUnwrap(try db.query("SELECT content, content_type, final_url FROM documents").first)
+        XCTAssertEqual(try doc.decode([UInt8].self, 0), body, "stored as served")
+        XCTAssertTrue(try doc.decode(String.self, 1).contains("GBK"))
+        let cleaned = try Cleaner.clean(.init(bytes: body, contentType: try doc.decode(String.self, 1), published: "2024-01-01",
+                                                       url: nil, sourceID: "gbk"))
+        XCTAssertEqual(cleaned.charset.uppercased().hasPrefix("GB"), true, cleaned.charset)
+        XCTAssertFalse(cleaned.articles.isEmpty)
+    }
+
+    func testAnIndexPageAndAFeedFanOutToTheirArticles() throws {
+        for n in 1...5 { server.route("/col/a\(n).html") { _ in .text("<html><body><p>全市新增就业\(n)万人。</p></body></html>") } }
+        server.route("/col/index.html") { _ in .text("""
+            <html><body><a href="/about.html">关于</a><a href="a1.html">一</a><a href="/col/a2.html#top">二</a>
+            <a href="http://127.0.0.1:9/col/a9.html">他站</a><a href="/col/a3.html">三</a><a href="/col/a1.html">一again</a></body></html>
+            """) }
+        server.route("/feed.xml") { [base = server.base] _ in .text("""
+            <?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>
+            <item><title>四</title><link>\(base)/col/a4.html</link></item>
+            <item><title>五</title><link><![CDATA[\(base)/col/a5.html]]></link></item></channel></rss>
+            """, type: "application/rss+xml") }
+        let ids = try fetch(["\(server.base)/col/index.html"], kind: "index")
+        XCTAssertEqual(try job(ids[0]).state, "succeeded")
+        // The index linked three articles under /col/ on its own host (the about page is outside
+        // the prefix only when one is given; here it is a fourth link): all fetched by the same run.
+        let fetched = Set(try db.query("SELECT source_id FROM documents").rows.map { try $0.decode(String.self, 0) })
+        XCTAssertTrue(fetched.isSuperset(of: ["\(server.base)/col/a1.html", "\(server.base)/col/a2.html", "\(server.base)/col/a3.html"]), "\(fetched)")
+        XCTAssertFalse(fetched.contains { $0.contains(":9/") }, "off-host links are not followed")
+        XCTAssertFalse(fetched.contains("\(server.base)/col/index.html"), "the index itself is not an article")
+
+        try fetch(["\(server.base)/feed.xml"])
+        let after = Set(try db.query("SELECT source_id FROM documents").rows.map { try $0.decode(String.self, 0) })
+        XCTAssertTrue(after.isSuperset(of: ["\(server.base)/col/a4.html", "\(server.base)/col/a5.html"]))
+        XCTAssertEqual(try cleanJobsPerDocument().filter { $0 != 1 }, [], "nothing reaches clean twice")
+    }
+
+    func testASecondFetchIsConditionalAndA304MakesNoWork() throws {
+        server.route("/etag.html") { req in
+            if req.headers["if-none-match"] == "\"v1\"" { return .init(status: 304) }
+            return .init(headers: ["Content-Type": "text/html; charset=utf-8", "ETag": "\"v1\""],
+                         body: Array("<html><body><p>全市新开工项目12个。</p></body></html>".utf8))
+        }
+        let first = try fetch(["\(server.base)/etag.html"])[0]
+        let second = try fetch(["\(server.base)/etag.html"])[0]
+        XCTAssertEqual(try job(first).state, "succeeded")
+        XCTAssertEqual(try job(second).state, "succeeded")
+        XCTAssertEqual(server.requests(to: "/etag.html").last?.headers["if-none-match"], "\"v1\"")
+        XCTAssertEqual(try scalar("SELECT count(*)::int FROM jobs WHERE stage = 'clean'"), 1, "the 304 made no clean job")
+    }
+
+    func testFailuresEndInTheRightStateWithTheRightMessage() throws {
+        server.route("/loop1") { [base = server.base] _ in .init(status: 302, headers: ["Location": "\(base)/loop2"]) }
+        server.route("/loop2") { _ in .init(status: 302, headers: ["Location": "/loop1"]) }
+        server.route("/slow.html") { _ in .init(headers: ["Content-Type": "text/html"], body: Array("<p>late</p>".utf8), delay: 4) }
+        server.route("/big.html") { _ in .init(headers: ["Content-Type": "text/html"], body: [UInt8](repeating: 0x41, count: 200_000)) }
+        server.route("/photo.jpg") { _ in .init(headers: ["Content-Type": "image/jpeg"], body: [0xFF, 0xD8, 0xFF]) }
+        server.route("/private/a.html") { _ in .text("<p>内部</p>") }
+        server.route("/flaky.html") { _ in .init(status: 503) }
+        let ids = try fetch(["/missing.html", "/loop1", "/slow.html", "/big.html", "/photo.jpg", "/private/a.html", "/flaky.html"]
+            .map { server.base + $0 })
+        let expect: [(String, String)] = [
+            ("dead", "answered 404"), ("dead", "more than 5 redirects"), ("available", "did not answer within 1.5 s"),
+            ("dead", "larger than the 65536-byte cap"), ("dead", "not a supported type"),
+            ("dead", "robots.txt of 127.0.0.1"), ("available", "answered 503; will retry"),
+        ]
+        for (id, (state, message)) in zip(ids, expect) {
+            let j = try job(id)
+            XCTAssertEqual(j.state, state, "job \(id): \(j.error)")
+            XCTAssertTrue(j.error.contains(message), "job \(id): expected “\(message)” in “\(j.error)”")
+        }
+        XCTAssertEqual(try scalar("SELECT count(*)::int FROM documents"), 0)
+    }
+
+    func testAPrivateAddressIsRefusedWithoutTheAllowList() throws {
+        server.route("/a.html") { _ in .text("<p>全市新增就业1万人。</p>") }
+        let id = try fetch(["\(server.base)/a.html"], env: ["TIDELINE_FETCH_ALLOW_HOSTS": ""])[0]
+        let j = try job(id)
+        XCTAssertEqual(j.state, "dead")
+        XCTAssertTrue(j.error.contains("127.0.0.1, a loopback address"), j.error)
+        XCTAssertTrue(j.error.contains("fetch.allow_hosts"), "the message says what to do: \(j.error)")
+        XCTAssertTrue(server.requests.isEmpty, "no request left the worker")
+    }
+
+    func testAPDFPageBecomesText() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") else {
+            throw XCTSkip("pdftotext is not installed (Debian: apt-get install -y poppler-utils; .ci/run installs it)")
+        }
+        let pdf = try XCTUnwrap(Bundle.module.url(forResource: "epaper-page", withExtension: "pdf", subdirectory: "Fixtures/fetch"))
+        let bytes = [UInt8](try Data(contentsOf: pdf))
+        server.route("/epaper/page1.pdf") { _ in .init(headers: ["Content-Type": "application/pdf"], body: bytes) }
+        let id = try fetch(["\(server.base)/epaper/page1.pdf"], env: ["TIDELINE_FETCH_MAX_BYTES": "1000000"])[0]
+        let j = try job(id)
+        XCTAssertEqual(j.state, "succeeded", j.error)
+        let text = String(decoding: try db.query("SELECT content FROM documents").first!.decode([UInt8].self, 0), as: UTF8.self)
+        XCTAssertTrue(text.contains("常住人口达125.3万人"), text)
+    }
+}

@@ -51,7 +51,11 @@ public struct Config: Sendable {
         for (k, v) in environment where k.hasPrefix("TIDELINE_") && k != "TIDELINE_CONFIG" {
             let parts = k.dropFirst("TIDELINE_".count).lowercased().split(separator: "_", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            let key = "\(parts[0]).\(parts[1])"
+            var key = "\(parts[0]).\(parts[1])"
+            // TIDELINE_STAGES_EXTRACT_CONCURRENCY=4 → stages.extract.concurrency.
+            if parts[0] == "stages", let sep = parts[1].firstIndex(of: "_") {
+                key = "stages.\(parts[1][..<sep]).\(parts[1][parts[1].index(after: sep)...])"
+            }
             values[key] = Int(v).map(TOMLValue.integer) ?? Double(v).map(TOMLValue.float) ?? .string(v)
         }
         try config.apply(values)

@@ -32,10 +32,13 @@ final class ConfigTests: XCTestCase {
 
     func testTheEnvironmentOverridesTheFileAndIsCheckedTheSameWay() throws {
         let c = try load("[worker]\nlease = 30\n[stages.extract]\nconcurrency = 2\n",
-                         env: ["TIDELINE_WORKER_LEASE": "5", "DATABASE_URL": "postgresql://db/x"])
+                         env: ["TIDELINE_WORKER_LEASE": "5", "DATABASE_URL": "postgresql://db/x",
+                               "TIDELINE_STAGES_AGGREGATE_BATCH_SIZE": "8", "TIDELINE_FETCH_ALLOW_HOSTS": "127.0.0.1, intranet.local"])
         XCTAssertEqual(c.lease, 5)
         XCTAssertEqual(c.concurrency["extract"], 2)
         XCTAssertEqual(c.databaseURL, "postgresql://db/x")
+        XCTAssertEqual(c.batchSize["aggregate"], 8)
+        XCTAssertEqual(c.web.allowHosts, ["127.0.0.1", "intranet.local"])
         assertInvalid("", env: ["TIDELINE_WORKER_LEASE": "soon"], key: "worker.lease", reason: "expected a number")
     }
 

@@ -134,6 +134,16 @@ final class FetchTests: XCTestCase {
         XCTAssertEqual(try scalar("SELECT count(*)::int FROM documents"), 0)
     }
 
+    func testOneRequestAtATimePerHostWithTheConfiguredDelay() throws {
+        for n in 1...3 { server.route("/p\(n).html") { _ in .init(headers: ["Content-Type": "text/html"], body: Array("<p>\(n)</p>".utf8), delay: 0.2) } }
+        try fetch((1...3).map { "\(server.base)/p\($0).html" }, env: ["TIDELINE_FETCH_DELAY": "0.5", "TIDELINE_STAGES_FETCH_CONCURRENCY": "3"])
+        // Three worker threads, one host: requests (robots.txt first) start at least the delay apart.
+        let times = server.requests.map(\.time).sorted()
+        XCTAssertEqual(times.count, 4, "\(server.requests.map(\.path))")
+        for (a, b) in zip(times, times.dropFirst()) { XCTAssertGreaterThanOrEqual(b.timeIntervalSince(a), 0.45) }
+        XCTAssertEqual(server.requests.first?.headers["user-agent"]?.hasPrefix("Tideline/"), true)
+    }
+
     func testAPrivateAddressIsRefusedWithoutTheAllowList() throws {
         server.route("/a.html") { _ in .text("<p>全市新增就业1万人。</p>") }
         let id = try fetch(["\(server.base)/a.html"], env: ["TIDELINE_FETCH_ALLOW_HOSTS": ""])[0]

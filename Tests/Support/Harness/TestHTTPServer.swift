@@ -6,7 +6,7 @@ import Glibc
 /// An HTTP/1.1 server on 127.0.0.1 for the fetch tests: routes answer by path, each connection on
 /// its own thread (so a slow route does not hold the others), every request recorded.
 public final class TestHTTPServer: @unchecked Sendable {
-    public struct Request: Sendable { public let path: String; public let headers: [String: String] }
+    public struct Request: Sendable { public let path: String; public let headers: [String: String]; public let time: Date }
     public struct Response: Sendable {
         public var status: Int
         public var headers: [String: String]
@@ -84,7 +84,7 @@ public final class TestHTTPServer: @unchecked Sendable {
             headers[l[..<c].lowercased()] = l[l.index(after: c)...].trimmingCharacters(in: .whitespaces)
         }
         let path = String(parts[1])
-        let request = Request(path: path, headers: headers)
+        let request = Request(path: path, headers: headers, time: Date())
         lock.lock()
         log.append(request)
         let handler = routes[path] ?? routes[String(path.split(separator: "?")[0])]

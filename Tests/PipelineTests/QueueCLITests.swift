@@ -71,6 +71,18 @@ final class QueueCLITests: XCTestCase {
         XCTAssertTrue(watch.contains("tideline queue watch"), watch)
     }
 
+    func testAWatchedFolderEnqueuesNewAndChangedFilesOnly() throws {
+        let inbox = dir.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        try "本报讯 全市新增就业1万人。".write(to: inbox.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        try "本报讯 全市新增企业200家。".write(to: inbox.appendingPathComponent("b.txt"), atomically: true, encoding: .utf8)
+        let (code, out) = try tideline(["watch", "inbox", "--once", "--home-region", "某某市"])
+        XCTAssertEqual(code, 0, out)
+        XCTAssertTrue(out.contains("enqueued 2 new or changed file(s)"), out)
+        let sources = try db.query("SELECT payload->>'source' FROM jobs WHERE stage = 'fetch' ORDER BY 1").rows.map { try $0.decode(String.self, 0) }
+        XCTAssertEqual(sources.map { ($0 as NSString).lastPathComponent }, ["a.txt", "b.txt"])
+    }
+
     func testMetricsAreServedOverHTTP() throws {
         try JobQueue.enqueue(db, [try NewJob(stage: .extract, encoding: ["article_id": 1])])
         let port = Int.random(in: 20_000...60_000)

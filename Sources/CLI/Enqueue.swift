@@ -32,11 +32,14 @@ struct Enqueue: ParsableCommand {
         let conn = try session.connect()
         try Migrator.migrate(conn)
         let meta = DocumentMetadata(published: published, source: sourceName, homeRegion: homeRegion)
-        let jobs = try sources.map {
-            try NewJob(stage: .fetch, encoding: FetchPayload(source: $0, metadata: meta, kind: index ? "index" : nil, linkPrefix: linkPrefix),
-                       dedupeKey: "fetch:\($0)")
-        }
+        let jobs = try sources.map { try Self.fetchJob($0, meta, kind: index ? "index" : nil, linkPrefix: linkPrefix) }
         let ids = try JobQueue.enqueue(conn, jobs)
         print("enqueued \(ids.count) fetch job(s)\(ids.count < jobs.count ? " (\(jobs.count - ids.count) already queued)" : "")")
+    }
+
+    /// A fetch job for a source; its dedupe key keeps one source from being queued twice at once.
+    static func fetchJob(_ source: String, _ meta: DocumentMetadata, kind: String? = nil, linkPrefix: String? = nil) throws -> NewJob {
+        try NewJob(stage: .fetch, encoding: FetchPayload(source: source, metadata: meta, kind: kind, linkPrefix: linkPrefix),
+                   dedupeKey: "fetch:\(source)")
     }
 }

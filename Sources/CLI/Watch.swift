@@ -29,8 +29,7 @@ struct Watch: ParsableCommand {
         repeat {
             let changed = try Self.scan(folder, seen: &seen)
             if !changed.isEmpty {
-                let jobs = try changed.map { try NewJob(stage: .fetch, encoding: FetchPayload(source: $0, metadata: meta), dedupeKey: "fetch:\($0)") }
-                let ids = try JobQueue.enqueue(conn, jobs)
+                let ids = try JobQueue.enqueue(conn, try changed.map { try Enqueue.fetchJob($0, meta) })
                 note("enqueued \(ids.count) new or changed file(s)")
             }
             if !once { Thread.sleep(forTimeInterval: interval) }

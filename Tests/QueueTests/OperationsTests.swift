@@ -8,24 +8,7 @@ import Glibc
 
 /// Steering the queue while workers run: pause and resume, retry of a dead job, a killed worker
 /// shown as silent, and the metrics a scrape reads.
-final class OperationsTests: XCTestCase {
-    var db: Connection!
-    var conninfo: String!
-    var probe: URL { TestPostgres.productsDirectory.appendingPathComponent("tideline-probe-worker") }
-
-    override func setUpWithError() throws {
-        conninfo = try TestPostgres.freshDatabase()
-        db = try Connection(conninfo)
-        try db.execute("CREATE TABLE probe_output (job_id bigint NOT NULL, attempt int NOT NULL, worker_pid int NOT NULL)")
-        try db.execute("CREATE TABLE probe_allow (job_id bigint PRIMARY KEY)")
-        guard FileManager.default.isExecutableFile(atPath: probe.path) else {
-            throw XCTSkip("tideline-probe-worker is not built at \(probe.path); run `swift build` first")
-        }
-    }
-
-    private func startProbe(_ extra: [String] = []) throws -> Process {
-        try launch(probe, ["--database-url", conninfo, "--poll-interval", "0.1"] + extra)
-    }
+final class OperationsTests: ProbeTestCase {
 
     func testAPausedStageClaimsNothingUntilResumed() throws {
         let worker = try startProbe()

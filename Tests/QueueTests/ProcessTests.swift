@@ -7,23 +7,7 @@ import Glibc
 #endif
 
 /// Worker processes against one database: the properties the queue exists for.
-final class ProcessTests: XCTestCase {
-    var db: Connection!
-    var conninfo: String!
-    var probe: URL { TestPostgres.productsDirectory.appendingPathComponent("tideline-probe-worker") }
-
-    override func setUpWithError() throws {
-        conninfo = try TestPostgres.freshDatabase()
-        db = try Connection(conninfo)
-        try db.execute("CREATE TABLE probe_output (job_id bigint NOT NULL, attempt int NOT NULL, worker_pid int NOT NULL)")
-        guard FileManager.default.isExecutableFile(atPath: probe.path) else {
-            throw XCTSkip("tideline-probe-worker is not built at \(probe.path); run `swift build` first")
-        }
-    }
-
-    private func startProbe(_ extra: [String] = []) throws -> Process {
-        try launch(probe, ["--database-url", conninfo, "--poll-interval", "0.1"] + extra)
-    }
+final class ProcessTests: ProbeTestCase {
 
     /// Several processes, several threads each, thousands of jobs: every job's output exactly once.
     func testSeveralWorkerProcessesProcessEveryJobExactlyOnce() throws {

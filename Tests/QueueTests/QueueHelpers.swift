@@ -3,6 +3,7 @@ import Logging
 import Postgres
 import Queue
 import TestSupport
+import XCTest
 
 /// A handler defined by a closure, for in-process worker tests.
 struct ClosureHandler: StageHandler {
@@ -56,4 +57,26 @@ final class Failures: @unchecked Sendable {
     private var items: [String] = []
     func add(_ s: String) { lock.lock(); items.append(s); lock.unlock() }
     var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+}
+
+/// Tests that run the `tideline-probe-worker` executable against a fresh database with a
+/// `probe_output` table (one row per committed job output) and a `probe_allow` table.
+class ProbeTestCase: XCTestCase {
+    var db: Connection!
+    var conninfo: String!
+    var probe: URL { TestPostgres.productsDirectory.appendingPathComponent("tideline-probe-worker") }
+
+    override func setUpWithError() throws {
+        conninfo = try TestPostgres.freshDatabase()
+        db = try Connection(conninfo)
+        try db.execute("CREATE TABLE probe_output (job_id bigint NOT NULL, attempt int NOT NULL, worker_pid int NOT NULL)")
+        try db.execute("CREATE TABLE probe_allow (job_id bigint PRIMARY KEY)")
+        guard FileManager.default.isExecutableFile(atPath: probe.path) else {
+            throw XCTSkip("tideline-probe-worker is not built at \(probe.path); run `swift build` first")
+        }
+    }
+
+    func startProbe(_ extra: [String] = []) throws -> Process {
+        try launch(probe, ["--database-url", conninfo, "--poll-interval", "0.1"] + extra)
+    }
 }

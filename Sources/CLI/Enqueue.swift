@@ -9,8 +9,8 @@ struct Enqueue: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Enqueue work: `enqueue fetch PATH|URL…` adds documents (files, web pages, feeds, PDFs) to the pipeline.")
     @OptionGroup var db: DatabaseOptions
-    @Argument(help: "The stage: fetch.") var stage: String
-    @Argument(help: "Files or http(s) URLs to fetch. A feed (RSS, Atom) is recognised and its articles fetched.") var sources: [String]
+    @Argument(help: "fetch (then the sources), or `sources` for every source in config/tideline.toml's [sources].") var stage: String
+    @Argument(help: "Files or http(s) URLs to fetch. A feed (RSS, Atom) is recognised and its articles fetched.") var sources: [String] = []
     @Option(help: "Publication date (YYYY-MM-DD) of the documents.") var published: String?
     @Option(help: "Home region (全市/我市 resolve to it).") var homeRegion: String?
     @Option(help: "Source name (the paper or site).") var sourceName: String?
@@ -18,6 +18,10 @@ struct Enqueue: ParsableCommand {
     @Option(help: "With --index: only links whose path starts with this (e.g. /col/col1229/).") var linkPrefix: String?
 
     func validate() throws {
+        if stage == "sources" {
+            guard sources.isEmpty else { throw ValidationError("`enqueue sources` takes no arguments: it reads [sources] in the configuration") }
+            return
+        }
         guard stage == Stage.fetch.rawValue else { throw ValidationError("only fetch jobs are enqueued by hand; later stages are enqueued by the pipeline") }
         guard !sources.isEmpty else { throw ValidationError("name at least one file or URL to fetch") }
         if index, let s = sources.first(where: { !$0.lowercased().hasPrefix("http") }) {
@@ -27,12 +31,19 @@ struct Enqueue: ParsableCommand {
     }
 
     func run() throws {
-        let (session, _) = try db.session()
+        let (session, config) = try db.session()
         defer { session.close() }
         let conn = try session.connect()
         try Migrator.migrate(conn)
-        let meta = DocumentMetadata(published: published, source: sourceName, homeRegion: homeRegion)
-        let jobs = try sources.map { try Self.fetchJob($0, meta, kind: index ? "index" : nil, linkPrefix: linkPrefix) }
+        var meta = DocumentMetadata(published: published, source: sourceName, homeRegion: homeRegion)
+        var jobs: [NewJob]
+        if stage == "sources" {
+            meta.homeRegion = meta.homeRegion ?? config.sourceHomeRegion
+            jobs = try config.sourcePages.map { try Self.fetchJob($0, meta) } + config.sourceIndexes.map { try Self.fetchJob($0, meta, kind: "index") }
+            if jobs.isEmpty { throw ValidationError("no sources configured: add pages or indexes under [sources] in config/tideline.toml") }
+        } else {
+            jobs = try sources.map { try Self.fetchJob($0, meta, kind: index ? "index" : nil, linkPrefix: linkPrefix) }
+        }
         let ids = try JobQueue.enqueue(conn, jobs)
         print("enqueued \(ids.count) fetch job(s)\(ids.count < jobs.count ? " (\(jobs.count - ids.count) already queued)" : "")")
     }

@@ -21,6 +21,11 @@ public struct Config: Sendable {
     /// HTTP politeness and safety for the fetch stage.
     public var web = WebPolicy()
     public var maxDocumentBytes = 20 * 1024 * 1024
+    /// Sources the city publishes (`[sources]`): pages and feeds fetched as they are, and index
+    /// pages whose linked articles are fetched. `tideline enqueue sources` queues them all.
+    public var sourcePages: [String] = []
+    public var sourceIndexes: [String] = []
+    public var sourceHomeRegion: String?
 
     public init(configDir: URL) { self.configDir = configDir }
 
@@ -83,6 +88,18 @@ public struct Config: Sendable {
                     throw Invalid(key: key, reason: "\(dir.path) is not a folder")
                 }
                 configDir = dir
+            case "sources.pages", "sources.indexes":
+                let urls: [String]
+                switch value {
+                case .array(let items): urls = try items.map { try string(key, $0) }
+                case .string(let s): urls = s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                default: throw Invalid(key: key, reason: "expected an array of http(s) URLs")
+                }
+                if let bad = urls.first(where: { !$0.lowercased().hasPrefix("http://") && !$0.lowercased().hasPrefix("https://") }) {
+                    throw Invalid(key: key, reason: "\(bad) is not an http(s) URL")
+                }
+                if key == "sources.pages" { sourcePages = urls } else { sourceIndexes = urls }
+            case "sources.home_region": sourceHomeRegion = try string(key, value)
             case "fetch.user_agent": web.userAgent = try string(key, value)
             case "fetch.delay": web.delay = try positive(key, value, allowZero: true)
             case "fetch.timeout": web.timeout = try positive(key, value)
@@ -119,7 +136,7 @@ public struct Config: Sendable {
                     case "batch_size": batchSize[String(parts[1])] = n
                     default: throw Invalid(key: key, reason: "unknown setting (known: concurrency, batch_size)")
                     }
-                } else if parts.first == "paths" || parts.first == "sources" || parts.first == "log" {
+                } else if parts.first == "paths" || parts.first == "log" {
                     continue // read by the parts that use them
                 } else {
                     throw Invalid(key: key, reason: "unknown setting")

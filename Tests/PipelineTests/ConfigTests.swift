@@ -27,6 +27,7 @@ final class ConfigTests: XCTestCase {
         assertInvalid("[stages.extract]\nthreads = 4\n", key: "stages.extract.threads", reason: "known: concurrency, batch_size")
         assertInvalid("[fetch]\nroots = 7\n", key: "fetch.roots", reason: "array of folder paths")
         assertInvalid("[lexicons]\ndir = \"nowhere\"\n", key: "lexicons.dir", reason: "is not a folder")
+        assertInvalid("[sources]\npages = [\"ftp://a.cn/x\"]\n", key: "sources.pages", reason: "not an http(s) URL")
         assertInvalid("[worker\nlease = 3\n", key: "tideline.toml", reason: "line 1: a section header")
     }
 

@@ -83,6 +83,20 @@ final class QueueCLITests: XCTestCase {
         XCTAssertEqual(sources.map { ($0 as NSString).lastPathComponent }, ["a.txt", "b.txt"])
     }
 
+    func testConfiguredSourcesAreEnqueuedInOneCommand() throws {
+        let (code, out) = try Workdir.run(["enqueue", "sources"], in: dir, env: [
+            "DATABASE_URL": conninfo, "TIDELINE_SOURCES_PAGES": "https://news.example.cn/rss.xml",
+            "TIDELINE_SOURCES_INDEXES": "https://www.example.gov.cn/col/col1/index.html", "TIDELINE_SOURCES_HOME_REGION": "某某市"])
+        XCTAssertEqual(code, 0, out)
+        let rows = try db.query("SELECT payload->>'source', payload->>'kind', payload#>>'{metadata,home_region}' FROM jobs ORDER BY id").rows
+        XCTAssertEqual(try rows.map { try $0.decode(String.self, 0) }, ["https://news.example.cn/rss.xml", "https://www.example.gov.cn/col/col1/index.html"])
+        XCTAssertEqual(try rows.map { try $0.decodeOptional(String.self, 1) }, [nil, "index"])
+        XCTAssertEqual(try rows.first?.decode(String.self, 2), "某某市")
+        let (none, message) = try tideline(["enqueue", "sources"])
+        XCTAssertNotEqual(none, 0)
+        XCTAssertTrue(message.contains("no sources configured"), message)
+    }
+
     func testMetricsAreServedOverHTTP() throws {
         try JobQueue.enqueue(db, [try NewJob(stage: .extract, encoding: ["article_id": 1])])
         let port = Int.random(in: 20_000...60_000)

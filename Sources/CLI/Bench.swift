@@ -100,6 +100,10 @@ struct CleanBench: ParsableCommand {
     @Option(help: "Megabytes of input to clean per format.") var megabytes: Double = 50
     @Option(help: "Formats to measure: plain, html or both.") var format: String = "both"
 
+    func validate() throws {
+        guard ["plain", "html", "both"].contains(format) else { throw ValidationError("--format is plain, html or both") }
+    }
+
     func run() throws {
         let docs = try sourceDocuments(source).map(\.bytes)
         let html = docs.map { doc -> [UInt8] in

@@ -123,10 +123,7 @@ struct QueueCommand: ParsableCommand {
         @OptionGroup var db: DatabaseOptions
         @Argument(help: "fetch, clean, extract or aggregate.") var stage: String
         func validate() throws { _ = try QueueCommand.stageArgument(stage) }
-        func run() throws {
-            try QueueCommand.withDatabase(db) { try QueueAdmin.setPaused($0, stage: stage, paused: true) }
-            print("\(stage) paused")
-        }
+        func run() throws { try QueueCommand.setPaused(db, stage, true) }
     }
 
     struct Resume: ParsableCommand {
@@ -134,10 +131,12 @@ struct QueueCommand: ParsableCommand {
         @OptionGroup var db: DatabaseOptions
         @Argument(help: "fetch, clean, extract or aggregate.") var stage: String
         func validate() throws { _ = try QueueCommand.stageArgument(stage) }
-        func run() throws {
-            try QueueCommand.withDatabase(db) { try QueueAdmin.setPaused($0, stage: stage, paused: false) }
-            print("\(stage) resumed")
-        }
+        func run() throws { try QueueCommand.setPaused(db, stage, false) }
+    }
+
+    static func setPaused(_ db: DatabaseOptions, _ stage: String, _ paused: Bool) throws {
+        try withDatabase(db) { try QueueAdmin.setPaused($0, stage: stage, paused: paused) }
+        print("\(stage) \(paused ? "paused" : "resumed")")
     }
 
     struct Prune: ParsableCommand {

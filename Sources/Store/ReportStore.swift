@@ -158,12 +158,15 @@ public enum ReportStore {
                  GROUP BY 1, 2, 3, 4, 5, 6
                 HAVING count(DISTINCT s.stated_period) = 1)
             UPDATE indicator_sources s
-               SET period = coalesce(nullif(s.stated_period, ''),
-                                     (SELECT d.period FROM dated d
-                                       WHERE (d.metric, d.region, d.kind, d.value, d.vmax, d.unit)
-                                           = (s.metric, s.region, s.kind, s.value, coalesce(s.value_max, 'NaN'), s.unit)), '')
-              FROM g
-             WHERE (s.metric, s.region, s.kind) = (g.metric, g.region, g.kind)
+               SET period = t.period
+              FROM (SELECT s2.extraction_id,
+                           coalesce(nullif(s2.stated_period, ''),
+                                    (SELECT d.period FROM dated d
+                                      WHERE (d.metric, d.region, d.kind, d.value, d.vmax, d.unit)
+                                          = (s2.metric, s2.region, s2.kind, s2.value, coalesce(s2.value_max, 'NaN'), s2.unit)), '') AS period
+                      FROM indicator_sources s2 JOIN g USING (metric, region, kind)) t
+             -- Only rows whose filing changes are written: a group's other sources stay untouched.
+             WHERE s.extraction_id = t.extraction_id AND s.period IS DISTINCT FROM t.period
             """, params)
         try db.execute("""
             WITH g AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS g(metric, region, kind))
@@ -177,7 +180,9 @@ public enum ReportStore {
         try db.execute("""
             WITH g AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS g(metric, region, kind)),
             agg AS (
-                SELECT s.metric, s.region, s.period, s.kind, count(*)::int AS mentions,
+                SELECT s.metric, s.region, s.period, s.kind,
+                       -- A mention is a sentence: two figures of one sentence filed together count once.
+                       count(DISTINCT (s.article_id, s.start_offset))::int AS mentions,
                        min(s.published) AS first_published, max(s.published) AS last_published,
                        count(DISTINCT (s.value, coalesce(s.value_max, 'NaN'), s.unit)) > 1 AS conflict
                   FROM indicator_sources s JOIN g USING (metric, region, kind)
@@ -214,7 +219,8 @@ public enum ReportStore {
         try db.execute("""
             WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS k(date, action, subject)),
             agg AS (
-                SELECT s.date, s.action, s.subject, count(*)::int AS mentions, bool_and(s.planned) AS planned,
+                SELECT s.date, s.action, s.subject, count(DISTINCT (s.article_id, s.start_offset))::int AS mentions,
+                       bool_and(s.planned) AS planned,
                        max(s.document) AS document, max(coalesce(s.region, '')) AS region
                   FROM milestone_sources s JOIN k USING (date, action, subject)
                  GROUP BY s.date, s.action, s.subject)

@@ -67,6 +67,11 @@ final class AggregateTests: XCTestCase {
             SELECT count(*) FROM indicators i WHERE NOT EXISTS (SELECT 1 FROM indicator_sources s
              WHERE (s.metric, s.region, s.period, s.kind) = (i.metric, i.region, i.period, i.kind))
             """).first?.decode(Int.self, 0), 0, "no row outlives its sources")
+        XCTAssertEqual(try db.query("""
+            SELECT count(*) FROM milestones m
+             WHERE m.mentions <> (SELECT count(DISTINCT (s.article_id, s.start_offset)) FROM milestone_sources s
+                                   WHERE (s.date, s.action, s.subject) = (m.date, m.action, m.subject))
+            """).first?.decode(Int.self, 0), 0, "a mention is a sentence, however many extractions it gave")
 
         // The whole pipeline again, every document re-cleaned: identical tables.
         let before = try snapshot(db)

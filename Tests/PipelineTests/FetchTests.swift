@@ -84,8 +84,8 @@ final class FetchTests: XCTestCase {
             """, type: "application/rss+xml") }
         let ids = try fetch(["\(server.base)/col/index.html"], kind: "index")
         XCTAssertEqual(try job(ids[0]).state, "succeeded")
-        // The index linked three articles under /col/ on its own host (the about page is outside
-        // the prefix only when one is given; here it is a fourth link): all fetched by the same run.
+        // The index links three articles under /col/ on its own host (and /about.html, also on the
+        // host: with no --link-prefix it is followed too); all are fetched by the same run.
         let fetched = Set(try db.query("SELECT source_id FROM documents").rows.map { try $0.decode(String.self, 0) })
         XCTAssertTrue(fetched.isSuperset(of: ["\(server.base)/col/a1.html", "\(server.base)/col/a2.html", "\(server.base)/col/a3.html"]), "\(fetched)")
         XCTAssertFalse(fetched.contains { $0.contains(":9/") }, "off-host links are not followed")

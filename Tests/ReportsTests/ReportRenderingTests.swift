@@ -60,7 +60,7 @@ final class ReportRenderingTests: XCTestCase {
 
     func testTheHTMLPageIsSelfContainedEscapedAndCharted() {
         let html = HTMLReport.render(data)
-        XCTAssertFalse(html.contains("http://") && html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http://"),
+        XCTAssertFalse(html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"),
                        "no network references but the SVG namespace")
         XCTAssertFalse(html.contains("<script"))
         XCTAssertFalse(html.contains("<link"))

@@ -36,13 +36,9 @@ public struct FetchHandler: StageHandler {
         guard let url = URL(string: payload.source) else { throw PermanentJobError("\(payload.source) is not a URL") }
         let sourceID = url.absoluteString
         let web = WebSource(policy: context.web, maxBytes: context.maxDocumentBytes)
-        let outcome: WebSource.Outcome
-        do {
-            outcome = try web.fetch(url, tx: tx, validators: payload.kind == nil ? try FetchStore.validators(tx, sourceID: sourceID) : nil)
-        } catch let t as WebSource.Transient {
-            // Thrown as an ordinary error: the queue retries it with backoff.
-            throw NSError(domain: "fetch", code: 1, userInfo: [NSLocalizedDescriptionKey: t.description])
-        }
+        // Any error but PermanentJobError (WebSource.Transient among them) is retried with backoff.
+        // Feeds and index pages store no document, so they have no validators and are asked in full.
+        let outcome = try web.fetch(url, tx: tx, validators: try FetchStore.validators(tx, sourceID: sourceID))
         guard case .body(let finalURL, var bytes, var contentType, let etag, let lastModified) = outcome else {
             logger.debug("not modified: \(sourceID)")
             return []

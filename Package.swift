@@ -20,6 +20,9 @@ let package = Package(
         // System libraries: the C client of PostgreSQL and libxml2's HTML parser.
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        // OpenCC: traditional → simplified with its standard t2s configuration (phrase-aware).
+        .systemLibrary(name: "CLibOpenCC", path: "Sources/CLibOpenCC",
+                       providers: [.apt(["libopencc-dev"]), .brew(["opencc"])]),
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
 
@@ -34,7 +37,7 @@ let package = Package(
         // The reports as pure functions of their rows: the terminal table and the HTML page.
         .target(name: "Reports", path: "Sources/Reports"),
         // The pure text core: decoding, cleaning, numbers, dates, extraction, aggregation keys.
-        .target(name: "TextCore", dependencies: ["CLibXML2"], path: "Sources/TextCore"),
+        .target(name: "TextCore", dependencies: ["CLibXML2", "CLibOpenCC"], path: "Sources/TextCore"),
         // One folder per stage: thin handlers that claim, call the core, write and hand off.
         .target(name: "Stages", dependencies: [
             "Queue", "Store", "TextCore", .product(name: "Logging", package: "swift-log"),

@@ -92,21 +92,10 @@ enum Exports {
                   JOIN articles a ON a.id = e.article_id
                  WHERE e.kind = $1 ORDER BY d.source_id, a.index, e.start_offset, e.id
                 """, [kind]).rows.map { r in
-                let doc = ExportRow.Value.string(try r.decode(String.self, 0))
+                let doc = try r.decode(String.self, 0)
                 let data = Data(try r.decode(String.self, 1).utf8)
-                if kind == "indicator" {
-                    let i = try decoder.decode(Indicator.self, from: data)
-                    return ExportRow(columns: [("doc", doc), ("metric", .string(i.metric)), ("subject", .string(i.subject)),
-                                               ("region", .string(i.region)), ("value", .double(i.value)),
-                                               ("value_max", .double(i.valueMax)), ("unit", .string(i.unit)),
-                                               ("qualifier", .string(i.qualifier)), ("kind", .string(i.kind)),
-                                               ("period", .string(i.period)), ("evidence", .string(i.evidence))])
-                }
-                let m = try decoder.decode(Milestone.self, from: data)
-                return ExportRow(columns: [("doc", doc), ("date", .string(m.date)), ("action", .string(m.action)),
-                                           ("subject", .string(m.subject)), ("document", .string(m.document)),
-                                           ("region", .string(m.region)), ("planned", .bool(m.planned)),
-                                           ("evidence", .string(m.evidence))])
+                if kind == "indicator" { return ExportRows.indicator(doc: doc, try decoder.decode(Indicator.self, from: data)) }
+                return ExportRows.milestone(doc: doc, try decoder.decode(Milestone.self, from: data))
             }
         }
     }
@@ -125,5 +114,26 @@ enum Exports {
         var out = first.columns.map(\.0).joined(separator: ",") + "\n"
         for row in rows { out += row.columns.map { quote($0.1.csv) }.joined(separator: ",") + "\n" }
         return out
+    }
+}
+
+/// The columns of each export, in GUIDE.md's order: one owner for the database export and the preview.
+enum ExportRows {
+    static func article(doc: String, _ a: Cleaner.CleanArticle) -> ExportRow {
+        ExportRow(columns: [("doc", .string(doc)), ("index", .int(a.index)), ("headline", .string(a.headline)),
+                            ("byline", .string(a.byline)), ("published", .string(a.published)), ("text", .string(a.text))])
+    }
+    static func indicator(doc: String, _ i: Indicator) -> ExportRow {
+        ExportRow(columns: [("doc", .string(doc)), ("metric", .string(i.metric)), ("metric_key", .string(i.metricKey)),
+                            ("subject", .string(i.subject)), ("region", .string(i.region)), ("value", .double(i.value)),
+                            ("value_max", .double(i.valueMax)), ("unit", .string(i.unit)),
+                            ("qualifier", .string(i.qualifier)), ("kind", .string(i.kind)),
+                            ("period", .string(i.period)), ("evidence", .string(i.evidence))])
+    }
+    static func milestone(doc: String, _ m: Milestone) -> ExportRow {
+        ExportRow(columns: [("doc", .string(doc)), ("date", .string(m.date)), ("action", .string(m.action)),
+                            ("subject", .string(m.subject)), ("document", .string(m.document)),
+                            ("region", .string(m.region)), ("planned", .bool(m.planned)),
+                            ("evidence", .string(m.evidence))])
     }
 }

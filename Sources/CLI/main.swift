@@ -6,7 +6,7 @@ struct Tideline: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tideline",
         abstract: "Chinese municipal news in, reporting tables out: a pipeline of four workers over a PostgreSQL job queue.",
-        subcommands: [Up.self, Report.self, Export.self, Eval.self, QueueCommand.self, Metrics.self, Enqueue.self, Watch.self, Inspect.self, Migrate.self, DB.self, Bench.self])
+        subcommands: [Up.self, Report.self, Export.self, Eval.self, QueueCommand.self, Metrics.self, Enqueue.self, Watch.self, Inspect.self, Preview.self, Migrate.self, DB.self, Bench.self])
 }
 
 Tideline.main()

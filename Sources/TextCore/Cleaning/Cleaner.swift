@@ -55,16 +55,24 @@ public enum Cleaner {
             throw Failure.binary(input.sourceID, "\(decoded.invalidBytes) undecodable byte sequences in \(decoded.charset)")
         }
         let isHTML = input.contentType?.has("html") == true || looksLikeHTML(decoded.text)
+        // One script for every later stage: traditional → simplified, mirror-site pinyin out.
+        let script = ScriptNormalizer.normalize(decoded.text)
+        if script.convertedToSimplified { warnings.append("converted traditional characters to simplified (OpenCC t2s)") }
+        else if ScriptNormalizer.looksTraditional(Array(decoded.text.unicodeScalars)) {
+            warnings.append("the text is in traditional characters but OpenCC's t2s configuration could not be opened (install opencc's data files); kept as it is")
+        }
+        if script.pinyinRemoved > 0 { warnings.append("removed \(script.pinyinRemoved) inserted pinyin annotation(s)") }
+        let text = script.text
 
         // Lines with their offsets into the decoded text.
         var raw: [(text: String, offset: Int)] = []
         var htmlTitle: String? = nil
         if isHTML {
-            let page = HTMLText.extract(decoded.text)
+            let page = HTMLText.extract(text)
             htmlTitle = page.title
             raw = page.lines.map { ($0, 0) }
         } else {
-            raw = splitLines(decoded.text)
+            raw = splitLines(text)
         }
         let normalized = raw.map { (Normalizer.normalize(Substring($0.text)), $0.offset) }.filter { !$0.0.isEmpty }
         let (repairedTexts, repairedCount) = ShiftedPunctuation.repair(normalized.map(\.0))
@@ -136,8 +144,8 @@ public enum Cleaner {
 
 /// Publication dates found on a page: 发布时间：2023-12-28, 2023年12月28日, /2023/12/28/ in a URL.
 public enum PageDate {
-    private static let dateRegex = try! NSRegularExpression(pattern: "(20\\d{2}|19\\d{2})\\s*[-年/.]\\s*(\\d{1,2})\\s*[-月/.]\\s*(\\d{1,2})")
-    private static let urlRegex = try! NSRegularExpression(pattern: "(20\\d{2})[/-]?(\\d{2})[/-]?(\\d{2})")
+    private static let dateRegex = try! NSRegularExpression(pattern: "(20[0-9]{2}|19[0-9]{2})\\s*[-年/.]\\s*([0-9]{1,2})\\s*[-月/.]\\s*([0-9]{1,2})")
+    private static let urlRegex = try! NSRegularExpression(pattern: "(20[0-9]{2})[/-]?([0-9]{2})[/-]?([0-9]{2})")
 
     public static func find(_ text: String) -> String? { first(dateRegex, in: text) }
     public static func inURL(_ url: String) -> String? { first(urlRegex, in: url) }
@@ -145,7 +153,9 @@ public enum PageDate {
     private static func first(_ re: NSRegularExpression, in text: String) -> String? {
         let ns = text as NSString
         for m in re.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
-            let y = Int(ns.substring(with: m.range(at: 1)))!, mo = Int(ns.substring(with: m.range(at: 2)))!, d = Int(ns.substring(with: m.range(at: 3)))!
+            // ASCII digit classes above; still, a group that is not a number is skipped, never trapped on.
+            guard let y = Int(ns.substring(with: m.range(at: 1))), let mo = Int(ns.substring(with: m.range(at: 2))),
+                  let d = Int(ns.substring(with: m.range(at: 3))) else { continue }
             if (1...12).contains(mo) && (1...31).contains(d) { return String(format: "%04d-%02d-%02d", y, mo, d) }
         }
         return nil

@@ -18,15 +18,15 @@ public enum PageMarkers {
         let ns = line as NSString
         let matches = continuation.matches(in: line, range: NSRange(location: 0, length: ns.length))
         guard !matches.isEmpty else { return (line, []) }
-        var rest = line
+        // Cut on UTF-16 offsets: a match bound may fall inside a grapheme (▶ followed by U+FE0F),
+        // where Range(NSRange, in: String) has no answer.
+        let rest = NSMutableString(string: line)
         var found: [String] = []
         for m in matches.reversed() {
-            let text = ns.substring(with: m.range)
-            found.insert(text.trimmingCharacters(in: .whitespaces), at: 0)
-            let r = Range(m.range, in: rest)!
-            rest.removeSubrange(r)
+            found.insert(ns.substring(with: m.range).trimmingCharacters(in: .whitespaces), at: 0)
+            rest.deleteCharacters(in: m.range)
         }
-        return (rest.trimmingCharacters(in: .whitespaces), found)
+        return ((rest as String).trimmingCharacters(in: .whitespaces), found)
     }
 
     /// `本报讯（记者 方智斌）宣传…` → (credit: 记者 方智斌, rest: 宣传…); nil when the line has no dateline.

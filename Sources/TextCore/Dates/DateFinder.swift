@@ -1,6 +1,9 @@
 /// Date expressions in a sentence, resolved against the publication date with their precision kept:
 /// absolute (2017年4月1日, 2024年2月, 2023-12-28, 2020年), relative (今年3月, 去年8月, 同年3月1日,
-/// 昨天, 上月), and month ranges (去年1~11月 → 2023-01/2023-11).
+/// 昨天, 上月), month ranges (去年1~11月 → 2023-01/2023-11, 1月至8月) and the periods of official
+/// statistics (一季度, 上半年, 前三季度, 前5个月, 全年, 今年以来). A period without a year is this
+/// year's unless it would end after the publication month, then last year's (a bulletin published
+/// in February reports 全年 of the year before).
 public struct DateFinder: Sendable {
     public struct Found: Equatable, Sendable {
         /// YYYY, YYYY-MM, YYYY-MM-DD, or a range start/end.
@@ -8,6 +11,8 @@ public struct DateFinder: Sendable {
         public var start: Int
         public var end: Int
         public var isRange: Bool { value.contains("/") }
+        /// A statistical period (一季度, 1-7月, 全年), as opposed to the day or month of an event.
+        public var statistical = false
     }
 
     public let published: (y: Int, m: Int, d: Int)?
@@ -58,19 +63,71 @@ public struct DateFinder: Sendable {
         guard let (m1, j) = number(s, i, maxDigits: 2), (1...12).contains(m1) else { return nil }
         if j < s.count, ["~", "～", "-", "—", "至", "到"].contains(s[j]), let (m2, k) = number(s, j + 1, maxDigits: 2),
            (1...12).contains(m2), m2 > m1, let e = word(s, k, "月") {
-            return Found(value: fmt(year, m1) + "/" + fmt(year, m2), start: start, end: e)
+            var f = Found(value: fmt(year, m1) + "/" + fmt(year, m2), start: start, end: e)
+            f.statistical = true
+            return f
         }
         guard let afterMonth = word(s, j, "月") else { return nil }
+        // 1月至8月, 1月—8月: a range with 月 on both ends.
+        if afterMonth < s.count, ["~", "～", "-", "—", "至", "到"].contains(s[afterMonth]),
+           let (m2, k) = number(s, afterMonth + 1, maxDigits: 2), (1...12).contains(m2), m2 > m1, let e = word(s, k, "月") {
+            var f = Found(value: fmt(year, m1) + "/" + fmt(year, m2), start: start, end: e)
+            f.statistical = true
+            return f
+        }
         if let (d, k) = number(s, afterMonth, maxDigits: 2), (1...31).contains(d), let e = word(s, k, "日") ?? word(s, k, "号") {
             return Found(value: fmt(year, m1, d), start: start, end: e)
         }
         return Found(value: fmt(year, m1), start: start, end: afterMonth)
     }
 
+    /// 一季度, 上半年, 前三季度, 前5个月, 全年, 以来 at `i`: the months they cover (1...12 bounds).
+    private func periodWords(_ s: [Unicode.Scalar], _ i: Int) -> (first: Int, last: Int?, end: Int)? {
+        guard i < s.count else { return nil }
+        let quarters: [(String, Int)] = [("一季度", 1), ("二季度", 2), ("三季度", 3), ("四季度", 4), ("1季度", 1), ("2季度", 2),
+                                         ("3季度", 3), ("4季度", 4), ("首季度", 1), ("第一季度", 1), ("第二季度", 2), ("第三季度", 3), ("第四季度", 4)]
+        for (w, q) in quarters { if let e = word(s, i, w) { return ((q - 1) * 3 + 1, q * 3, e) } }
+        if let e = word(s, i, "上半年") { return (1, 6, e) }
+        if let e = word(s, i, "下半年") { return (7, 12, e) }
+        if let e = word(s, i, "前三季度") ?? word(s, i, "前3季度") { return (1, 9, e) }
+        if let e = word(s, i, "前两季度") ?? word(s, i, "前二季度") { return (1, 6, e) }
+        if let e = word(s, i, "全年") ?? word(s, i, "年度") { return (1, 12, e) }
+        if let e = word(s, i, "以来") ?? word(s, i, "年初以来") { return (1, nil, e) }
+        // 前5个月, 前五个月, 前8月
+        if let k = word(s, i, "前") {
+            var n: Int? = nil, j = k
+            if let (v, e) = number(s, k, maxDigits: 2) { n = v; j = e }
+            else if j < s.count, let d = ChineseNumber.digit(s[j]) { n = d; j += 1 }
+            else if word(s, j, "十一") != nil { n = 11; j += 2 }
+            else if word(s, j, "十二") != nil { n = 12; j += 2 }
+            else if j < s.count, s[j] == "十" { n = 10; j += 1 }
+            if let n, (1...12).contains(n), let e = word(s, j, "个月") ?? word(s, j, "月") { return (1, n, e) }
+        }
+        return nil
+    }
+
+    /// A period or month part after a year (or alone with the year implied).
+    private func afterYear(_ s: [Unicode.Scalar], _ k: Int, year: Int, explicit: Bool, start: Int) -> Found? {
+        if let p = periodWords(s, k) {
+            var y = year
+            let last = p.last ?? (published.map { $0.y == year ? max(1, $0.m) : 12 } ?? 12)
+            // No year written and the period ends after the publication month: last year's.
+            if !explicit, let pub = published, y == pub.y, last > pub.m || (last == pub.m && pub.d < 20 && p.last != nil) { y -= 1 }
+            var f: Found
+            if p.first == 1 && p.last == 12 { f = Found(value: fmt(y), start: start, end: p.end) }
+            else if p.last == nil { f = Found(value: fmt(y), start: start, end: p.end) }
+            else { f = Found(value: fmt(y, p.first) + "/" + fmt(y, last), start: start, end: p.end) }
+            if p.first == last { f.value = fmt(y, p.first) }
+            f.statistical = true
+            return f
+        }
+        return monthPart(s, k, year: year, start: start)
+    }
+
     private func match(_ s: [Unicode.Scalar], at i: Int, lastYear: Int?) -> Found? {
         // Every date starts with a digit or one of these characters; most positions end here.
         switch s[i] {
-        case "0"..."9", "今", "去", "前", "明", "同", "当", "本", "昨", "上": break
+        case "0"..."9", "今", "去", "前", "明", "同", "当", "本", "昨", "上", "下", "一", "二", "三", "四", "首", "第", "全", "年": break
         default: return nil
         }
         // Inside a longer number (a phone number, 12345年) there is no date.
@@ -78,7 +135,7 @@ public struct DateFinder: Sendable {
         // 2024年2月1日, 2024年2月, 2024年, 2023-12-28
         if let (y, j) = number(s, i, maxDigits: 4), j - i == 4, (1900...2100).contains(y) {
             if let k = word(s, j, "年") {
-                return monthPart(s, k, year: y, start: i) ?? Found(value: fmt(y), start: i, end: k)
+                return afterYear(s, k, year: y, explicit: true, start: i) ?? Found(value: fmt(y), start: i, end: k)
             }
             if j < s.count, s[j] == "-", let (m, k) = number(s, j + 1, maxDigits: 2), (1...12).contains(m),
                k < s.count, s[k] == "-", let (d, e) = number(s, k + 1, maxDigits: 2), (1...31).contains(d) {
@@ -93,7 +150,7 @@ public struct DateFinder: Sendable {
         for (w, year) in relativeYears {
             guard let k = word(s, i, w) else { continue }
             guard let year else { return nil }
-            return monthPart(s, k, year: year, start: i) ?? Found(value: fmt(year), start: i, end: k)
+            return afterYear(s, k, year: year, explicit: true, start: i) ?? Found(value: fmt(year), start: i, end: k)
         }
         // 昨天, 今天, 前天, 上月, 本月
         let days: [(String, Int)] = [("昨天", -1), ("昨日", -1), ("今天", 0), ("今日", 0), ("前天", -2)]
@@ -103,6 +160,9 @@ public struct DateFinder: Sendable {
                 return Found(value: fmt(y, m, d), start: i, end: k)
             }
         }
+        // 一季度, 上半年, 前三季度, 全年 … with the year implied.
+        // (年度 alone is an adjective: 年度计划投资.)
+        if s[i] != "年", let f = afterYear(s, i, year: pub.y, explicit: false, start: i), f.statistical { return f }
         if let k = word(s, i, "上月") { return Found(value: pub.m == 1 ? fmt(pub.y - 1, 12) : fmt(pub.y, pub.m - 1), start: i, end: k) }
         if let k = word(s, i, "本月") { return Found(value: fmt(pub.y, pub.m), start: i, end: k) }
         // 11月26日, 3月, 1~11月 with no year: this year, or last year when it would lie ahead.

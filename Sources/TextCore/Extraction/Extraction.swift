@@ -1,6 +1,10 @@
 /// What the extract stage pulls out of an article: GUIDE.md's export lines.
 public struct Indicator: Codable, Sendable, Equatable {
     public var metric: String
+    /// The reporting key: the statistics vocabulary's canonical name for the measure, or the
+    /// cleaned label when the vocabulary has no entry (then `inVocabulary` is false).
+    public var metricKey: String
+    public var inVocabulary: Bool
     public var subject: String?
     public var region: String?
     public var value: Double
@@ -16,13 +20,31 @@ public struct Indicator: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case metric, subject, region, value, unit, qualifier, kind, period, evidence, start, end
-        case valueMax = "value_max"
+        case valueMax = "value_max", metricKey = "metric_key", inVocabulary = "in_vocabulary"
     }
 
-    public init(metric: String, subject: String? = nil, region: String? = nil, value: Double, valueMax: Double? = nil,
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        metric = try c.decode(String.self, forKey: .metric)
+        metricKey = try c.decode(String.self, forKey: .metricKey)
+        inVocabulary = try c.decode(Bool.self, forKey: .inVocabulary)
+        subject = try c.decodeIfPresent(String.self, forKey: .subject)
+        region = try c.decodeIfPresent(String.self, forKey: .region)
+        value = try c.decode(Double.self, forKey: .value)
+        valueMax = try c.decodeIfPresent(Double.self, forKey: .valueMax)
+        unit = try c.decode(String.self, forKey: .unit)
+        qualifier = try c.decode(String.self, forKey: .qualifier)
+        kind = try c.decode(String.self, forKey: .kind)
+        period = try c.decodeIfPresent(String.self, forKey: .period)
+        evidence = try c.decode(String.self, forKey: .evidence)
+        start = try c.decode(Int.self, forKey: .start)
+        end = try c.decode(Int.self, forKey: .end)
+    }
+
+    public init(metric: String, metricKey: String? = nil, inVocabulary: Bool = false, subject: String? = nil, region: String? = nil, value: Double, valueMax: Double? = nil,
                 unit: String, qualifier: String = "exact", kind: String = "actual", period: String? = nil,
                 evidence: String, start: Int, end: Int) {
-        self.metric = metric; self.subject = subject; self.region = region; self.value = value; self.valueMax = valueMax
+        self.metric = metric; self.metricKey = metricKey ?? metric; self.inVocabulary = inVocabulary; self.subject = subject; self.region = region; self.value = value; self.valueMax = valueMax
         self.unit = unit; self.qualifier = qualifier; self.kind = kind; self.period = period
         self.evidence = evidence; self.start = start; self.end = end
     }

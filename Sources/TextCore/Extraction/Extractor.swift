@@ -1,76 +1,76 @@
 /// The extract stage's core: an article's indicators and milestones, each with its evidence
 /// sentence and offsets. Built from the grammar of numbers and dates and the lexicons in config/.
+/// One pass over the sentences; what earlier text established (the place last named, the
+/// statistical period of the paragraph, the projects named) is carried forward in `ArticleState`.
 public struct Extractor: Sendable {
     let lexicon: Lexicon
+    let indicators: IndicatorRules
+    let milestones: MilestoneRules
 
-    public init(lexicon: Lexicon) { self.lexicon = lexicon }
+    public init(lexicon: Lexicon) {
+        self.lexicon = lexicon
+        indicators = IndicatorRules(lexicon: lexicon)
+        milestones = MilestoneRules(lexicon: lexicon)
+    }
 
     public func extract(_ article: ArticleText) -> Extracted {
-        let sentences = Sentence.split(article.text)
         let regions = Regions(lexicon: lexicon, home: article.homeRegion)
         let dates = DateFinder(published: article.published)
-        var context = ArticleContext(sentences: sentences, regions: regions, dates: dates)
-        var out = Extracted()
-        let indicators = IndicatorRules(lexicon: lexicon)
-        let milestones = MilestoneRules(lexicon: lexicon)
-        for index in sentences.indices {
-            context.advance(to: index)
-            out.indicators += indicators.extract(sentence: index, context: context)
-            out.milestones += milestones.extract(sentence: index, context: context)
+        var state = ArticleState(home: article.homeRegion)
+        var lastYear: Int? = nil
+        // The headline's statistical period is the article's (宁波前三季度经济运行情况).
+        if let headline = article.headline {
+            let h = headline.scalars
+            state.articlePeriod = dates.find(in: h, lastYear: &lastYear).first(where: \.statistical)?.value
+            lastYear = nil
         }
+        var out = Extracted()
         var seen = Set<String>()
-        out.milestones = out.milestones.filter { seen.insert("\($0.date)|\($0.action)|\($0.subject)").inserted }
+        for sentence in Sentence.split(article.text) {
+            let facts = SentenceFacts(sentence, dates: dates, regions: regions, lastYear: &lastYear)
+            state.enter(paragraph: sentence.paragraph)
+            var before = state
+            out.indicators += indicators.extract(sentence, facts: facts, state: &state)
+            // Milestones read the state as it was before this sentence's figures moved it.
+            for m in milestones.extract(sentence, facts: facts, state: &before) where seen.insert("\(m.date)|\(m.action)|\(m.subject)").inserted {
+                out.milestones.append(m)
+            }
+            state.finish(sentence: facts)
+        }
         return out
     }
 }
 
-/// What the rules know of the article around a sentence: the dates found so far (for 同年), the
-/// region each sentence speaks of, the projects it has named.
-struct ArticleContext {
-    let sentences: [Sentence]
-    let regions: Regions
-    let dates: DateFinder
-    private(set) var sentenceDates: [[DateFinder.Found]] = []
-    private(set) var sentenceRegions: [String?] = []
-    private(set) var projects: [String] = []
-    private var lastYear: Int?
+/// What the text before a sentence established.
+struct ArticleState {
+    let home: String?
+    /// The place the text last named (a place or 全市), for figures whose sentence names none.
+    var place: String?
+    /// The statistical period of the headline or lead, and of the current paragraph.
+    var articlePeriod: String?
+    var paragraphPeriod: String?
+    var paragraph = -1
+    var projects: [String] = []
 
-    init(sentences: [Sentence], regions: Regions, dates: DateFinder) {
-        self.sentences = sentences; self.regions = regions; self.dates = dates
+    init(home: String?) { self.home = home }
+
+    mutating func enter(paragraph p: Int) {
+        if p != paragraph { paragraph = p; paragraphPeriod = nil }
     }
 
-    static let anaphora: [[Unicode.Scalar]] = ["该", "其中", "此", "这一", "这个"].map(\.scalars)
-    static let projectSuffixes: [[Unicode.Scalar]] = ["项目", "工程", "中心", "产业园", "园区", "基地", "通道", "大桥", "码头", "机场"].map(\.scalars)
+    func period(paragraph p: Int) -> String? { paragraphPeriod ?? articlePeriod }
 
-    mutating func advance(to index: Int) {
-        while sentenceDates.count <= index {
-            let s = sentences[sentenceDates.count].scalars
-            sentenceDates.append(dates.find(in: s, lastYear: &lastYear))
-            // A sentence's region: its own place; or, when it points back (该项目, 其中), the
-            // previous sentence's; or the home region.
-            var region = regions.region(of: s, mostSpecific: false)
-            if region == nil, Self.anaphora.contains(where: { s.firstIndex(of: $0) != nil }), let prev = sentenceRegions.last {
-                region = prev
-            }
-            sentenceRegions.append(region ?? regions.home)
-            projects += Self.projectNames(in: s)
-        }
+    /// 该项目 points back to the project the article last named.
+    func lastProject(ifPointedAt facts: SentenceFacts, before: Int) -> String? {
+        facts.pointsBack(before: before) ? projects.last : nil
     }
 
-    /// 岱山双峰新城体育中心项目 in "近日，岱山双峰新城体育中心项目雏形已现": a run of hanzi ending
-    /// in a project word, not starting with 该.
-    static func projectNames(in s: [Unicode.Scalar]) -> [String] {
-        var out: [String] = []
-        for suffix in projectSuffixes {
-            var from = 0
-            while let at = s.firstIndex(of: suffix, from: from) {
-                var start = at
-                while start > 0, CharClass.isHan(s[start - 1]), at - start < 14,
-                      !["，", "的", "在", "是", "了", "和", "与", "及", "该"].contains(s[start - 1]) { start -= 1 }
-                if at - start >= 2 { out.append(s.string(start..<(at + suffix.count))) }
-                from = at + suffix.count
-            }
+    mutating func finish(sentence facts: SentenceFacts) {
+        if let p = facts.dates.last(where: \.statistical) {
+            paragraphPeriod = p.value
+            if articlePeriod == nil { articlePeriod = p.value }
         }
-        return out
+        projects += facts.projects.map(\.name)
+        if projects.count > 16 { projects.removeFirst(projects.count - 16) }
     }
 }

@@ -1,125 +1,188 @@
-/// Indicators of one sentence: each quantity, its metric label from the clause around it, subject,
-/// region, period and kind.
+/// Indicators of one sentence, in one left-to-right pass over its figures. For each figure: the
+/// words of its own clause name the measure (or, when they only say how it changed, the measure
+/// carried from the figure before); its period is a date of its own clause, else the sentence's,
+/// else the statistical period of the paragraph or article; its region is a place of its own
+/// clause, else one named before it in the sentence, else the place carried from earlier text.
 struct IndicatorRules {
-    let lexicon: Lexicon
     let scanner: QuantityScanner
-    let targetCues: [[Unicode.Scalar]]
-    let changeCues: [[Unicode.Scalar]]
+    let label: MetricLabel
+    let vocabulary: StatisticsVocabulary
+    let change: WordMatcher
+    let target: WordMatcher
+    let targetSentence: WordMatcher
+    let comparison: WordMatcher
+    let attributes: Set<String>
 
     init(lexicon: Lexicon) {
-        self.lexicon = lexicon
         scanner = QuantityScanner(lexicon: lexicon)
-        targetCues = lexicon.targetCues.map(\.scalars)
-        changeCues = lexicon.changeCues.map(\.scalars)
+        label = MetricLabel(lexicon: lexicon)
+        vocabulary = lexicon.vocabulary
+        change = WordMatcher(lexicon.words(.change))
+        target = WordMatcher(lexicon.words(.target))
+        targetSentence = WordMatcher(lexicon.words(.targetSentence))
+        comparison = WordMatcher(lexicon.words(.comparison))
+        attributes = Set(lexicon.words(.attribute))
     }
 
-    static let clauseBreaks: Set<Unicode.Scalar> = ["，", "；", "：", "。", "！", "？", "（", "）", "、"]
-    static let leadingFillers: [String] = ["其中", "目前", "截至", "全市", "我市", "本市", "今年", "去年", "累计", "共计", "共有",
-                                           "已", "共", "据了解", "同时", "此外", "另外", "以来"]
-    static let trailingVerbs: [String] = ["达到", "达", "为", "是", "有", "共", "约", "超过", "超", "近", "突破", "逾", "累计", "共计"]
-    /// Finds where a leading date ends in a label. Any publication date serves: only the date's
-    /// extent is used, never its value; built once, not per figure.
-    static let labelDates = DateFinder(published: "2000-01-01")
-    static let postStops: Set<Unicode.Scalar> = ["，", "；", "。", "、", "：", "与", "和", "（", "！", "？"]
+    static let clauseBreaks: Set<Unicode.Scalar> = ["，", "；", "：", "。", "！", "？"]
+    static let changeUnits: Set<String> = ["%", "个百分点", "倍", "百分点"]
+    static let accountUnits: Set<String> = ["元", "%", "个百分点", "百分点", "倍", "美元"]
+    /// Reporting words that make a dated clause an announcement (昨日，记者从海关获悉): its date is
+    /// when the news came out, not the period of the statistics.
+    static let announcement: [[Unicode.Scalar]] = ["获悉", "了解到", "获知", "发布会", "通报", "公布"].map(\.scalars)
 
-    func extract(sentence index: Int, context: ArticleContext) -> [Indicator] {
-        let sentence = context.sentences[index]
+    func extract(_ sentence: Sentence, facts: SentenceFacts, state: inout ArticleState) -> [Indicator] {
         let s = sentence.scalars
         let quantities = scanner.scan(s)
         guard !quantities.isEmpty else { return [] }
-        let dates = context.sentenceDates[index]
+        let evidence = sentence.text
         var out: [Indicator] = []
-        var spread: (items: [String], next: Int, clause: String)? = nil
+        var lastMeasure: String? = nil
+        var countedNoun: String? = nil
+        var spread: (labels: [String], next: Int)? = nil
+        var periodSpread: (periods: [String], next: Int)? = nil
+        var dateCursor = 0, mentionCursor = 0
+        var sentencePeriod: String? = nil
+        var sentenceRegion: String? = nil
+        let sentenceTarget = facts.firstClauseEnd.map { targetSentence.contains(s, in: 0..<$0) } ?? false
         for (n, q) in quantities.enumerated() {
-            // The clause before the figure, back to the previous figure or a clause break.
-            var start = q.labelEnd
-            let floor = n > 0 ? quantities[n - 1].end : 0
-            while start > floor, !(Self.clauseBreaks.contains(s[start - 1]) && s[start - 1] != "、") { start -= 1 }
-            var pre = s.string(start..<q.labelEnd)
-            var clause = pre
-            // “分别”: the metrics listed before it take the figures in order (新落地数、新开工数分别增长55%、63%).
-            if let range = pre.range(of: "分别") {
-                let items = String(pre[..<range.lowerBound]).split(whereSeparator: { $0 == "、" || $0 == "和" || $0 == "及" })
-                    .map { $0.trimmingCharacters(in: .whitespaces) }
-                if items.count > 1 { spread = (items, 0, pre) }
+            let clauseStart = facts.clauseStart[q.start]
+            let preStart = n > 0 ? max(clauseStart, quantities[n - 1].end) : clauseStart
+            // Dates before this figure: those of earlier clauses set the sentence's period; those of
+            // its own clause are its own (a comparison date only for this figure).
+            var ownPeriod: String? = nil
+            while dateCursor < facts.dates.count, facts.dates[dateCursor].start < q.start {
+                let d = facts.dates[dateCursor]
+                let compared = comparison.endsBefore(s, d.start, within: 3)
+                if d.start >= preStart { if !facts.isAnnouncement(d) { ownPeriod = d.value } }
+                else if !compared && !facts.isAnnouncement(d) { sentencePeriod = d.value }
+                dateCursor += 1
             }
-            if var sp = spread, sp.next < sp.items.count,
-               pre.contains("分别") || pre.trimmingCharacters(in: CharacterSet(charactersIn: "、 ")).isEmpty {
-                pre = sp.items[sp.next]; clause = sp.clause; sp.next += 1; spread = sp
+            // Places before this figure, likewise.
+            var ownRegion: String? = nil
+            while mentionCursor < facts.mentions.count, facts.mentions[mentionCursor].start < q.start {
+                let m = facts.mentions[mentionCursor]
+                let place = m.isAnaphora ? state.place : m.place
+                if m.start >= clauseStart { if let place, ownRegion == nil || !m.isHome { ownRegion = place } }
+                else if let place { sentenceRegion = place }
+                if !m.isAnaphora, let p = m.place { state.place = p }
+                mentionCursor += 1
             }
-            let post = postNoun(s, from: q.end, quantities: quantities, n: n)
-            var metric = clean(pre) + post
-            if metric.isEmpty { continue }
-            metric = String(metric.prefix(40))
-            // Kind: a change when a change verb leads to the figure; a target when a goal word does.
-            let lead = s.string(0..<q.start)
-            var kind = "actual"
-            if q.unit == "%", changeCues.contains(where: { lead.scalars.firstIndex(of: $0) != nil && clause.contains(String(String.UnicodeScalarView($0))) }) {
-                kind = "change"
-            } else if targetCues.contains(where: { lead.scalars.firstIndex(of: $0) != nil }) {
-                kind = "target"
+            // The words of the figure's own clause, without dates and places.
+            let raw = facts.labelWords(s, from: preStart, to: q.labelEnd)
+            let isChange = Self.changeUnits.contains(q.unit) && change.contains(s, in: preStart..<q.labelEnd)
+            var kind = isChange ? "change" : "actual"
+            if !isChange, sentenceTarget || target.containsWord(s, in: clauseStart..<q.labelEnd, dictionary: label.dictionary) { kind = "target" }
+
+            // 分别: the items listed before it take the figures in order.
+            var metric: String
+            if let sp = spread, sp.next < sp.labels.count, raw.allSatisfy({ $0 == "、" || $0 == "和" || $0 == " " }) {
+                metric = sp.labels[sp.next]; spread?.next += 1
+            } else if let at = raw.firstIndex(of: "分别".scalars) {
+                let items = Self.listItems(Array(raw[..<at]))
+                let clauseDates = facts.dates.filter { $0.start >= preStart && $0.end <= q.start }
+                if clauseDates.count > 1 {
+                    // 一季度、上半年分别增长…: the periods are spread, the measure carries.
+                    periodSpread = (clauseDates.map(\.value), 1); ownPeriod = clauseDates[0].value
+                    let words = removeChangeWords(Array(raw[..<at]) + Array(raw[(at + 2)...]))
+                    metric = label.clean(words.filter { $0 != "、" })
+                } else if items.count > 1 {
+                    var labels = items.map { label.clean(removeChangeWords($0)) }
+                    // 进口原油、机电产品: the trade verb of the first item applies to all.
+                    if let verb = label.tradeVerbs.first(where: { v in labels[0].hasSuffix(v) }) {
+                        labels = labels.map { $0.hasSuffix(verb) ? $0 : $0 + verb }
+                    }
+                    spread = (labels, 1)
+                    metric = labels[0]
+                } else {
+                    metric = label.clean(removeChangeWords(Array(raw[..<at])))
+                }
+            } else {
+                metric = label.clean(isChange ? removeChangeWords(raw) : raw)
             }
-            // Period: the sentence's date that comes before the figure (a target year is its year).
-            var period = dates.last(where: { $0.start < q.start })?.value ?? dates.first?.value
+            if let ps = periodSpread, ps.next < ps.periods.count, raw.allSatisfy({ $0 == "、" || $0 == " " }) {
+                ownPeriod = ps.periods[ps.next]; periodSpread?.next += 1
+                if metric.isEmpty { metric = lastMeasure ?? "" }
+            }
+            // A change, a share or an attribute of what came before names that measure.
+            if isChange && metric.isEmpty { metric = lastMeasure ?? "" }
+            if metric.hasPrefix("占"), let m = lastMeasure { metric = m + metric }
+            if attributes.contains(metric), let noun = countedNoun { metric = noun + metric }
+            // A count's noun may follow the figure (47家500人以上企业).
+            if !Self.accountUnits.contains(q.unit) {
+                let after = label.nounAfter(s, from: q.end)
+                if !after.isEmpty, metric.isEmpty || metric.unicodeScalars.count <= 4 && !metric.hasSuffix(after) { metric += after }
+            }
+            if metric.isEmpty { metric = lastMeasure ?? "" }
+            guard !metric.isEmpty else { continue }
+            if !isChange { lastMeasure = metric }
+            if !Self.accountUnits.contains(q.unit), !isChange { countedNoun = metric.hasSuffix("数") ? String(metric.dropLast()) : metric }
+
+            var period = ownPeriod ?? sentencePeriod ?? state.period(paragraph: sentence.paragraph)
             if kind == "target", let p = period { period = String(p.prefix(4)) }
-            let subject = subjectOf(s, before: q.start, context: context)
-            out.append(Indicator(metric: metric, subject: subject, region: context.sentenceRegions[index],
-                                 value: q.value, valueMax: q.valueMax, unit: q.unit, qualifier: q.qualifier, kind: kind,
-                                 period: period, evidence: sentence.text,
+            let region = ownRegion ?? sentenceRegion ?? state.place ?? state.home
+            let measure = vocabulary.canonical(metric)
+            out.append(Indicator(metric: metric, metricKey: measure?.canonical ?? StatisticsVocabulary.normalize(metric),
+                                 inVocabulary: measure != nil,
+                                 subject: facts.project(before: q.start) ?? state.lastProject(ifPointedAt: facts, before: q.start),
+                                 region: region, value: q.value, valueMax: q.valueMax, unit: q.unit, qualifier: q.qualifier,
+                                 kind: kind, period: period, evidence: evidence,
                                  start: sentence.start, end: sentence.start + s.count))
         }
         return out
     }
 
-    /// The noun the figure counts when it comes after it: 66名党员干部, 6类41项服务清单, 26项新举措.
-    private func postNoun(_ s: [Unicode.Scalar], from: Int, quantities: [QuantityScanner.Quantity], n: Int) -> String {
-        var i = from
-        // Skip figures that share the noun (6类41项服务清单).
-        for next in quantities[(n + 1)...] where next.start == i { i = next.end }
-        var j = i
-        while j < s.count, j - i < 14, !Self.postStops.contains(s[j]), !CharClass.isDigit(s[j]) { j += 1 }
-        let text = s.string(i..<j)
-        return text.hasPrefix("以上") || text.hasPrefix("以下") || text.hasPrefix("左右") ? "" : text
+    /// 新落地数、新开工数 → two items; 和/及 join the last two.
+    static func listItems(_ s: [Unicode.Scalar]) -> [[Unicode.Scalar]] {
+        var items: [[Unicode.Scalar]] = [[]]
+        for c in s {
+            if c == "、" || c == "和" || c == "及" { items.append([]) } else { items[items.count - 1].append(c) }
+        }
+        return items.filter { !$0.isEmpty }
     }
 
-    private func clean(_ label: String) -> String {
-        var l = label.trimmingCharacters(in: .whitespaces)
-        var changed = true
-        while changed {
-            changed = false
-            // Dates at the front (截至今年3月, 去年1~11月) are the period, not the metric.
-            let scal = l.scalars
-            var lastYear: Int? = nil
-            if let d = Self.labelDates.find(in: scal, lastYear: &lastYear).first, d.start <= 2 {
-                l = scal.string(d.end..<scal.count); changed = true
-            }
-            for f in Self.leadingFillers where l.hasPrefix(f) { l = String(l.dropFirst(f.count)); changed = true }
-            for v in Self.trailingVerbs where l.hasSuffix(v) && l.count > v.count && !lexicon.qualifierTraps.contains(where: { l.hasSuffix($0) }) {
-                l = String(l.dropLast(v.count)); changed = true
-            }
-            while let first = l.unicodeScalars.first, first == "，" || first == "的" || first == " " { l = String(l.unicodeScalars.dropFirst()); changed = true }
+    /// 同比增长 and the like, wherever they stand in the clause.
+    func removeChangeWords(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        var i = 0
+        while i < s.count {
+            if let e = change.match(s, at: i) { i = e; continue }
+            out.append(s[i]); i += 1
         }
-        return l
-    }
-
-    /// The organisation or project the sentence is about: a city body at its start (市民政局), a
-    /// project it names, or the project 该项目 points back to.
-    private func subjectOf(_ s: [Unicode.Scalar], before: Int, context: ArticleContext) -> String? {
-        let head = s.string(0..<before)
-        if head.contains("该项目") || head.contains("该产业园") || head.hasPrefix("其中") { return context.projects.last }
-        let names = ArticleContext.projectNames(in: Array(s[0..<before]))
-        if let last = names.last { return last }
-        // 市民政局领导班子… : the body named first.
-        let scal = head.scalars
-        if let i = scal.firstIndex(of: "市".scalars), i <= 2 {
-            var j = i + 1
-            while j < scal.count, j - i <= 8, CharClass.isHan(scal[j]) {
-                if ["局", "委", "办", "部", "院"].contains(scal[j]) { return scal.string(i..<(j + 1)) }
-                j += 1
-            }
-        }
-        return nil
+        return out
     }
 }
 
-import Foundation
+extension WordMatcher {
+    /// Whether a word of the list ends within `within` scalars before `at` (超2020年 → 超).
+    func endsBefore(_ s: [Unicode.Scalar], _ at: Int, within: Int) -> Bool {
+        var i = max(0, at - within - 2)
+        while i < at {
+            if let e = match(s, at: i), e <= at, e >= at - within { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// Like `contains`, but a one-character cue counts only as a word of its own in the
+    /// dictionary's segmentation (要 yes; 主要, 要求 no).
+    func containsWord(_ s: [Unicode.Scalar], in range: Range<Int>, dictionary: WordDictionary) -> Bool {
+        var i = range.lowerBound
+        var tokens: [WordDictionary.Token] = []
+        var segmented = false
+        while i < range.upperBound {
+            if let e = match(s, at: i), e <= range.upperBound {
+                if e - i > 1 { return true }
+                if !segmented { tokens = dictionary.segment(Array(s[range])); segmented = true }
+                let local = i - range.lowerBound
+                if tokens.contains(where: { $0.start == local && $0.end == local + 1 }) { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

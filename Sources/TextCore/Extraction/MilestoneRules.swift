@@ -1,90 +1,218 @@
-import Foundation
-
-/// Milestones of one sentence: a dated action from the closed list (GUIDE.md), its subject and
-/// 《document》, region and whether it is planned.
+/// Milestones of one sentence: dated steps from the closed action list (GUIDE.md), in small steps
+/// each with its own rule: date scope → event (a ceremony names its step) → action → subject →
+/// 《document》 → planned. A date governs the verbs after it in its sentence (coordinated clauses
+/// included) whether it opens the clause or follows the subject (市政府1月22日发布…).
 struct MilestoneRules {
-    let actions: [(verb: [Unicode.Scalar], action: String)]
-    static let plannedCues: [[Unicode.Scalar]] = ["预计", "计划", "将于", "拟", "力争", "有望"].map(\.scalars)
-    static let timeOfDay: [String] = ["上午", "下午", "晚上", "晚", "中午", "凌晨", "起", "以来", "，", " "]
+    let verbs: WordMatcher
+    let actionOf: [String: String]
+    let nominalTail: WordMatcher
+    let ceremony: WordMatcher
+    let gathering: WordMatcher
+    let planned: WordMatcher
+    let subjectTrailing: [String]
+    let dictionary: WordDictionary
 
-    /// Words a milestone's date may follow: the sentence's or clause's start, or a preposition.
-    static let dateLeads: [String] = ["于", "在", "自", "从", "预计", "计划", "将于", "已于", "定于", "拟于", "截至", "其中"]
-    /// A verb followed by these is a noun (完成情况, 实施意见), not a step taken.
-    static let nominalTails: [String] = ["情况", "率", "进度", "方案", "意见", "细则", "办法", "任务", "目标", "工作"]
-
-    init(lexicon: Lexicon) { actions = lexicon.actions.map { ($0.verb.scalars, $0.action) } }
-
-    private func dateLeadsClause(_ s: [Unicode.Scalar], _ date: DateFinder.Found) -> Bool {
-        if date.start == 0 { return true }
-        let before = s[date.start - 1]
-        if before == "，" || before == "；" || before == "：" || before == "”" || before == " " { return true }
-        return Self.dateLeads.contains { s.endsWith($0.scalars, at: date.start) }
+    init(lexicon: Lexicon) {
+        verbs = WordMatcher(lexicon.actions.map(\.verb))
+        var a: [String: String] = [:]
+        for (v, action) in lexicon.actions where a[v] == nil { a[v] = action }
+        actionOf = a
+        nominalTail = WordMatcher(lexicon.words(.nominalTail))
+        ceremony = WordMatcher(lexicon.words(.ceremony))
+        gathering = WordMatcher(lexicon.words(.gathering))
+        planned = WordMatcher(lexicon.words(.planned))
+        subjectTrailing = lexicon.words(.subjectTrailing)
+        dictionary = lexicon.dictionary
     }
 
-    func extract(sentence index: Int, context: ArticleContext) -> [Milestone] {
-        let sentence = context.sentences[index]
+    static let clauseEnds: Set<Unicode.Scalar> = ["，", "。", "；", "！", "？", "："]
+    static let timeOfDay: [[Unicode.Scalar]] = ["上午", "下午", "晚上", "中午", "凌晨", "起", "晚", "，", " ", "当天"].map(\.scalars)
+    static let prepositions: Set<Unicode.Scalar> = ["在", "从", "于", "由"]
+
+    func extract(_ sentence: Sentence, facts: SentenceFacts, state: inout ArticleState) -> [Milestone] {
         let s = sentence.scalars
-        let dates = context.sentenceDates[index].filter { !$0.isRange }
+        let dates = facts.dates.filter { !$0.isRange && !Self.isNominal($0, s) }
         guard !dates.isEmpty else { return [] }
         var out: [Milestone] = []
+        var dateCursor = -1
         var i = 0
+        var consumedTo = 0
         while i < s.count {
-            guard let hit = actions.first(where: { s.matches($0.verb, at: i) }) else { i += 1; continue }
-            let verbEnd = i + hit.verb.count
-            defer { i = verbEnd }
-            // The date that governs the verb: the nearest before it, in the same sentence.
-            guard let date = dates.last(where: { $0.end <= i }), dateLeadsClause(s, date) else { continue }
-            let tail = s.string(verbEnd..<min(s.count, verbEnd + 2))
-            if Self.nominalTails.contains(where: { tail.hasPrefix($0) }) { continue }
-            // 实施20周年: an anniversary, not a step.
-            if verbEnd < s.count, CharClass.isDigit(s[verbEnd]) || ChineseNumber.isChineseNumeral(s[verbEnd]) && s.string(verbEnd..<min(s.count, verbEnd + 4)).contains("周年") { continue }
-            // Between date and verb, no full clause of its own (a comma then a long stretch is fine,
-            // a second sentence-like break is not).
-            let between = s.string(date.end..<i)
-            if between.filter({ $0 == "，" }).count > 1 { continue }
-            // The verb must stand as a verb: not inside a noun (开展活动 yes; 实施方案 as a title no).
-            var document: String? = nil
-            var subject = ""
-            // The object after the verb: a 《title》 or a phrase up to the clause's end.
-            var j = verbEnd
-            while j < s.count, s[j] == "了" || s[j] == "的" || s[j] == "于" { j += 1 }
+            while dateCursor + 1 < dates.count, dates[dateCursor + 1].end <= i { dateCursor += 1 }
+            guard i >= consumedTo, let e = verbs.match(s, at: i) else { i += 1; continue }
+            defer { i = e }
+            guard dateCursor >= 0 else { continue }
+            let verb = s.string(i..<e)
+            guard let action = actionOf[verb], isWordAt(s, i, e) else { continue }
+            // Step 1, scope: the nearest date before, unless a year-only date stands between a
+            // more precise one and the verb (3月1日，2024年…签约仪式举行).
+            var date = dates[dateCursor]
+            if date.value.count == 4, let precise = dates[..<dateCursor].last(where: { $0.value.count > 4 }) { date = precise }
+            // Nouns, not steps: 完成情况, 开工项目, 实施20周年.
+            if nominalTail.match(s, at: e) != nil { continue }
+            if e < s.count, CharClass.isDigit(s[e]) || ChineseNumber.isChineseNumeral(s[e]) && s.string(e..<min(s.count, e + 4)).contains("周年") { continue }
+            // 今年3月落户的X项目: an attributive verb right after its date names X's step.
+            if e < s.count, s[e] == "的" {
+                guard gapIsTimeOnly(s, from: date.end, to: i) else { continue }
+                let subject = cutClause(s, from: e + 1)
+                guard subject.count >= 2 else { continue }
+                out.append(milestone(date, action, s.string(subject), nil, sentence, facts, state, verbAt: i))
+                consumedTo = subject.upperBound
+                continue
+            }
+            // Step 2, the object after the verb: a 《document》, a ceremony, or a phrase.
+            var j = e
+            while j < s.count, s[j] == "了" || s[j] == "于" { j += 1 }
             if j < s.count, s[j] == "《", let close = s.firstIndex(of: ["》"], from: j) {
-                document = s.string((j + 1)..<close)
-                subject = document!
-            } else {
-                var k = j
-                while k < s.count, !["，", "。", "；", "！", "？", "（"].contains(s[k]) { k += 1 }
-                subject = s.string(j..<k)
+                let title = s.string((j + 1)..<close)
+                out.append(milestone(date, action, title, title, sentence, facts, state, verbAt: i))
+                consumedTo = close
+                continue
             }
-            // Verb at the clause's end (…大会在新城举行): the subject stands between date and verb.
-            if subject.count < 2 || actions.contains(where: { $0.verb == subject.scalars }) {
-                var b = between
-                for w in Self.timeOfDay { while b.hasPrefix(w) { b = String(b.dropFirst(w.count)) } }
-                if let at = b.range(of: "在", options: .backwards), b.distance(from: b.startIndex, to: at.lowerBound) >= 2 {
-                    b = String(b[..<at.lowerBound])
+            let object = cutClause(s, from: j)
+            if let events = ceremonyEvents(s, object) {
+                // 举行X集中开工仪式: the ceremony's own steps, not "held".
+                for ev in events { out.append(milestone(date, ev.action, ev.subject, nil, sentence, facts, state, verbAt: i)) }
+                consumedTo = object.upperBound
+                continue
+            }
+            // Verb at the clause's end (…推进会举行, …正式启用): the subject stands before it.
+            var subject = s.string(object)
+            let before = subjectBefore(s, from: date.end, to: i, clauseStart: facts.clauseStart[i])
+            if subject.count < 2 || subject.unicodeScalars.allSatisfy({ CharClass.isCJKPunct($0) }) {
+                if let events = ceremonyEvents(s, before.range), !before.range.isEmpty {
+                    // X仪式举行 / X暨Y仪式举行: the event before the verb.
+                    for ev in events { out.append(milestone(date, ev.action, ev.subject, nil, sentence, facts, state, verbAt: i)) }
+                    continue
                 }
-                for w in ["正式", "顺利", "成功", "隆重"] where b.hasSuffix(w) { b = String(b.dropLast(w.count)) }
-                subject = b
+                subject = before.text
             }
-            if actions.contains(where: { $0.verb == subject.scalars }) { subject = "" }
-            // Nothing named around the verb (该码头预计…建成): the sentence's own opening noun, or the
-            // project the article last named.
-            if subject.count < 2 {
-                var opening = s.string(0..<date.start)
-                for w in ["该", "这一", "此"] where opening.hasPrefix(w) { opening = String(opening.dropFirst(w.count)) }
-                for cue in Self.dateLeads where opening.hasSuffix(cue) { opening = String(opening.dropLast(cue.count)) }
-                if opening.count >= 2 && !opening.contains("，") { subject = opening }
-            }
-            if subject.count < 2, let project = context.projects.last { subject = project }
+            if subject.count < 2, let project = state.projects.last ?? facts.projects.last?.name { subject = project }
             guard subject.count >= 2 else { continue }
-            let planned = Self.plannedCues.contains { cue in
-                if let at = s.firstIndex(of: cue) { return at < i } else { return false }
-            }
-            out.append(Milestone(date: date.value, action: hit.action, subject: String(subject.prefix(60)), document: document,
-                                 region: context.regions.region(of: s, mostSpecific: true) ?? context.sentenceRegions[index],
-                                 planned: planned, evidence: sentence.text,
-                                 start: sentence.start, end: sentence.start + s.count))
+            out.append(milestone(date, action, String(subject.prefix(60)), nil, sentence, facts, state, verbAt: i))
         }
         return out
+    }
+
+    /// A year alone directly before a name (2024年株洲市一季度…仪式, 2020年度失业保险…) is part of
+    /// that name, not a step's date.
+    static func isNominal(_ d: DateFinder.Found, _ s: [Unicode.Scalar]) -> Bool {
+        guard d.value.count == 4, d.end < s.count else { return false }
+        let next = s[d.end]
+        return CharClass.isHan(next) && !"起底初以内前后至末，".unicodeScalars.contains(next) || next == "度"
+    }
+
+    /// Whether the verb stands as a word in the dictionary's segmentation of its neighbourhood
+    /// (批复 in 第一批复工复产 does not).
+    func isWordAt(_ s: [Unicode.Scalar], _ i: Int, _ e: Int) -> Bool {
+        let lo = max(0, i - 3), hi = min(s.count, e + 3)
+        let tokens = dictionary.segment(Array(s[lo..<hi]))
+        let starts = Set(tokens.map(\.start)), ends = Set(tokens.map(\.end))
+        return starts.contains(i - lo) && ends.contains(e - lo)
+    }
+
+    func gapIsTimeOnly(_ s: [Unicode.Scalar], from: Int, to: Int) -> Bool {
+        var k = from
+        outer: while k < to {
+            for w in Self.timeOfDay where s.matches(w, at: k) { k += w.count; continue outer }
+            return false
+        }
+        return true
+    }
+
+    /// From `from` to the end of the clause.
+    func cutClause(_ s: [Unicode.Scalar], from: Int) -> Range<Int> {
+        var k = from
+        while k < s.count, !Self.clauseEnds.contains(s[k]) { k += 1 }
+        return from..<k
+    }
+
+    /// The subject between a date and a verb at the clause's end: without time-of-day words, a
+    /// place introduced by 在/从, adverbs before the verb, and what stands before its last 的.
+    func subjectBefore(_ s: [Unicode.Scalar], from: Int, to: Int, clauseStart: Int) -> (text: String, range: Range<Int>) {
+        var a = max(from, clauseStart)
+        outer: while a < to {
+            for w in Self.timeOfDay where s.matches(w, at: a) { a += w.count; continue outer }
+            break
+        }
+        var b = to
+        var changed = true
+        while changed {
+            changed = false
+            for w in subjectTrailing where b - a > w.unicodeScalars.count && s.endsWith(w.scalars, at: b) { b -= w.unicodeScalars.count; changed = true }
+        }
+        // …在新城举行, …从起降场起飞: the place is where, not what.
+        if let p = (a..<b).last(where: { Self.prepositions.contains(s[$0]) }), p - a >= 2 { b = p }
+        var text = s.string(a..<b)
+        if let de = text.lastIndex(of: "的"), text.distance(from: de, to: text.endIndex) > 3 { text = String(text[text.index(after: de)...]) }
+        return (text, a..<b)
+    }
+
+    /// A ceremony or gathering named in `range`: X集中开工仪式 → (started, X集中开工); X暨Y仪式
+    /// → one event per part; X大会 → (held, X大会). Nil when the range names none.
+    func ceremonyEvents(_ s: [Unicode.Scalar], _ range: Range<Int>) -> [(action: String, subject: String)]? {
+        guard !range.isEmpty else { return nil }
+        // The ceremony word closest to the end of the range.
+        var k = range.upperBound - 1
+        while k >= range.lowerBound {
+            if let e = ceremony.match(s, at: k), e <= range.upperBound {
+                let name = Array(s[range.lowerBound..<k])
+                var events: [(String, String)] = []
+                for part in Self.split(name, on: "暨") {
+                    let steps = stepsIn(part)
+                    let text = String(String.UnicodeScalarView(part))
+                    if steps.count == 1, let step = steps.first { events.append((step, trimmedEvent(text))) }
+                    else if !text.isEmpty { events.append(("held", text + s.string(k..<e))) }
+                }
+                return events.isEmpty ? nil : events
+            }
+            if let e = gathering.match(s, at: k), e <= range.upperBound, e == range.upperBound || !CharClass.isHan(s[e]) {
+                let text = s.string(range.lowerBound..<e)
+                return [("held", text)]
+            }
+            k -= 1
+        }
+        return nil
+    }
+
+    /// The distinct actions of the verbs inside a ceremony's name.
+    func stepsIn(_ part: [Unicode.Scalar]) -> Set<String> {
+        var out = Set<String>()
+        var i = 0
+        while i < part.count {
+            if let e = verbs.match(part, at: i), let a = actionOf[part.string(i..<e)] { out.insert(a); i = e } else { i += 1 }
+        }
+        out.remove("held")
+        return out
+    }
+
+    /// 龙港市政务客厅正式启用 → 龙港市政务客厅 正式启用 stays readable; only adverbs at its end go.
+    func trimmedEvent(_ t: String) -> String {
+        var t = t
+        for w in subjectTrailing where t.hasSuffix(w) && t.count > w.count + 1 { t = String(t.dropLast(w.count)) }
+        return t
+    }
+
+    static func split(_ s: [Unicode.Scalar], on sep: Unicode.Scalar) -> [[Unicode.Scalar]] {
+        var parts: [[Unicode.Scalar]] = [[]]
+        for c in s { if c == sep { parts.append([]) } else { parts[parts.count - 1].append(c) } }
+        return parts.filter { !$0.isEmpty }
+    }
+
+    private func milestone(_ date: DateFinder.Found, _ action: String, _ subject: String, _ document: String?, _ sentence: Sentence,
+                           _ facts: SentenceFacts, _ state: ArticleState, verbAt: Int) -> Milestone {
+        let s = sentence.scalars
+        // Planned: wording between the date's clause and the verb, or a date still ahead.
+        let from = facts.clauseStart[min(date.start, s.count)]
+        let plannedWording = planned.contains(s, in: from..<verbAt)
+        // Region: the most specific place of the clause, else the place carried forward.
+        var region: String? = nil
+        var level = Gazetteer.Level.province
+        for m in facts.mentions where m.start >= from && m.start < min(s.count, verbAt + 40) && !m.isAnaphora {
+            if let p = m.place, region == nil || m.level > level { region = p; level = m.level }
+        }
+        return Milestone(date: date.value, action: action, subject: subject, document: document,
+                         region: region ?? state.place ?? state.home, planned: plannedWording,
+                         evidence: sentence.text, start: sentence.start, end: sentence.start + s.count)
     }
 }

@@ -1,57 +1,42 @@
-/// Places named in text, through the gazetteer: 全市/我市/本市 and bodies of the city (市民政局)
-/// are the home region; otherwise the most specific place the text names.
+/// Places named in a sentence, through the gazetteer, resolved against the article's home region:
+/// each with its extent, so rules can tell the figure's own clause from the rest. 全市/我市/城区
+/// name the home region; 该区/该县 point back to the last place named.
 struct Regions {
-    let lexicon: Lexicon
+    struct Mention { let start: Int; let end: Int; let place: String?; let level: Gazetteer.Level; let isHome: Bool; let isAnaphora: Bool }
+
+    let gazetteer: Gazetteer
     let home: String?
-    private let homeWords: [[Unicode.Scalar]] = ["全市", "我市", "本市", "市委", "市政府"].map(\.scalars)
-    /// Aliases by their first character, longest first, so a position is checked against few.
-    private let names: [Unicode.Scalar: [(alias: [Unicode.Scalar], place: Lexicon.Place)]]
+    let homeIndex: Int?
+    let homeWords: WordMatcher
+    let anaphora: WordMatcher
 
     init(lexicon: Lexicon, home: String?) {
-        self.lexicon = lexicon
+        gazetteer = lexicon.gazetteer
         self.home = home
-        self.names = Dictionary(grouping: lexicon.placeNames.map { ($0.alias.scalars, $0.place) }, by: { $0.0[0] })
+        homeIndex = home.flatMap { lexicon.gazetteer.index(named: $0) }
+        homeWords = WordMatcher(lexicon.words(.home))
+        anaphora = WordMatcher(lexicon.words(.anaphora))
     }
 
-    /// The places in `s`, in order, without overlaps.
-    func places(in s: [Unicode.Scalar]) -> [Lexicon.Place] {
-        var out: [Lexicon.Place] = []
+    /// Every place, home word and back-reference in `s`, left to right, without overlaps.
+    func mentions(in s: [Unicode.Scalar]) -> [Mention] {
+        var out: [Mention] = []
         var i = 0
         while i < s.count {
-            if let hit = names[s[i]]?.first(where: { s.matches($0.alias, at: i) }) {
-                out.append(hit.place); i += hit.alias.count
-            } else { i += 1 }
-        }
-        return out
-    }
-
-    func mentionsHome(_ s: [Unicode.Scalar]) -> Bool {
-        homeWords.contains { s.firstIndex(of: $0) != nil } || startsWithCityBody(s)
-    }
-
-    /// 市民政局, 市人力社保局 … at the start of a clause.
-    private func startsWithCityBody(_ s: [Unicode.Scalar]) -> Bool {
-        var i = 0
-        while i < s.count {
-            if s[i] == "市", i == 0 || !CharClass.isHan(s[i - 1]) || s[i - 1] == "，" {
-                var j = i + 1
-                while j < s.count, j - i <= 8, CharClass.isHan(s[j]) {
-                    if ["局", "委", "办", "部", "院"].contains(s[j]) { return true }
-                    j += 1
-                }
+            if let e = anaphora.match(s, at: i) {
+                out.append(Mention(start: i, end: e, place: nil, level: .town, isHome: false, isAnaphora: true)); i = e; continue
+            }
+            if let e = homeWords.match(s, at: i) {
+                out.append(Mention(start: i, end: e, place: home, level: .city, isHome: true, isAnaphora: false)); i = e; continue
+            }
+            if let m = gazetteer.match(s, at: i, home: homeIndex) {
+                let p = gazetteer.places[m.place]
+                // A place name inside a longer word (…路, …村 names) still names the place: kept.
+                out.append(Mention(start: i, end: m.end, place: p.name, level: p.level, isHome: m.place == homeIndex, isAnaphora: false))
+                i = m.end; continue
             }
             i += 1
         }
-        return false
-    }
-
-    /// The region a sentence speaks of: the most specific gazetteer place in it, else the home
-    /// region when it names the city, else nil (the caller looks back or defaults).
-    func region(of s: [Unicode.Scalar], mostSpecific: Bool) -> String? {
-        let found = places(in: s)
-        if mentionsHome(s) && found.allSatisfy({ $0.level <= 2 }) { return home }
-        guard !found.isEmpty else { return nil }
-        let pick = mostSpecific ? found.max(by: { $0.level < $1.level })! : found.first!
-        return pick.name
+        return out
     }
 }

@@ -1,27 +1,46 @@
-/// An article cut into sentences (at 。！？ and line ends), each with its offset in the article.
+/// An article cut into sentences (at 。！？ and line ends), each with its offset in the article
+/// and its paragraph (line). A sentence longer than `maxLength` scalars is cut at its last clause
+/// break (，；、) before the limit, or at the limit: every later rule then works on pieces of
+/// bounded length, so the work per figure is bounded and extraction stays linear in the text.
 struct Sentence {
     let scalars: [Unicode.Scalar]
     let start: Int
+    let paragraph: Int
     var text: String { String(String.UnicodeScalarView(scalars)) }
+
+    static let maxLength = 400
 
     static func split(_ text: String) -> [Sentence] {
         var out: [Sentence] = []
         var current: [Unicode.Scalar] = []
-        var start = 0, i = 0
+        var start = 0, i = 0, paragraph = 0
+        func emit() {
+            guard !current.isEmpty else { return }
+            out.append(Sentence(scalars: current, start: start, paragraph: paragraph))
+            start += current.count
+            current = []
+        }
         for s in text.unicodeScalars {
             if s == "\n" {
-                if !current.isEmpty { out.append(Sentence(scalars: current, start: start)) }
-                current = []; start = i + 1
+                emit(); start = i + 1; paragraph += 1
             } else {
                 current.append(s)
                 if s == "。" || s == "！" || s == "？" {
-                    out.append(Sentence(scalars: current, start: start))
-                    current = []; start = i + 1
+                    emit(); start = i + 1
+                } else if current.count >= maxLength {
+                    // Cut at the last clause break in the second half, else here.
+                    var cut = current.count
+                    var k = current.count - 1
+                    while k > maxLength / 2 { if current[k] == "，" || current[k] == "；" || current[k] == "、" { cut = k + 1; break }; k -= 1 }
+                    let rest = Array(current[cut...])
+                    current = Array(current[..<cut])
+                    emit()
+                    current = rest
                 }
             }
             i += 1
         }
-        if !current.isEmpty { out.append(Sentence(scalars: current, start: start)) }
+        emit()
         return out
     }
 }

@@ -1,0 +1,75 @@
+/// What one pass over a sentence finds before any rule runs: where each clause starts, its dates,
+/// its places and the projects it names. Every rule reads these instead of rescanning the
+/// sentence, so the cost per figure does not grow with the sentence.
+struct SentenceFacts {
+    /// For every position, the start of its clause (after the last ，；：).
+    let clauseStart: [Int]
+    let firstClauseEnd: Int?
+    let dates: [DateFinder.Found]
+    let mentions: [Regions.Mention]
+    let projects: [(name: String, start: Int, end: Int)]
+    private let announcementClauses: Set<Int>
+    private let anaphoraEnds: [Int]
+
+    static let projectSuffixes: [[Unicode.Scalar]] = ["项目", "工程", "产业园", "园区", "基地", "通道", "大桥", "码头", "机场", "中心"].map(\.scalars)
+    static let projectStops: Set<Unicode.Scalar> = ["，", "的", "在", "是", "了", "和", "与", "及", "该", "、", "“", "”", "：", "；", "为", "个", "项", "将", "已"]
+
+    init(_ sentence: Sentence, dates finder: DateFinder, regions: Regions, lastYear: inout Int?) {
+        let s = sentence.scalars
+        var starts = [Int](repeating: 0, count: s.count + 1)
+        var current = 0
+        var first: Int? = nil
+        var announce = Set<Int>()
+        for i in 0..<s.count {
+            starts[i] = current
+            if IndicatorRules.clauseBreaks.contains(s[i]) { if first == nil { first = i }; current = i + 1 }
+            for w in IndicatorRules.announcement where s.matches(w, at: i) { announce.insert(starts[i]) }
+        }
+        starts[s.count] = current
+        clauseStart = starts
+        firstClauseEnd = first
+        announcementClauses = announce
+        dates = finder.find(in: s, lastYear: &lastYear)
+        mentions = regions.mentions(in: s)
+        anaphoraEnds = mentions.filter(\.isAnaphora).map(\.end)
+        projects = Self.projectNames(in: s)
+    }
+
+    /// A relative day (昨日) or any date in a clause that reports news (记者从海关获悉).
+    func isAnnouncement(_ d: DateFinder.Found) -> Bool {
+        d.start < clauseStart.count && announcementClauses.contains(clauseStart[d.start])
+    }
+
+    func pointsBack(before: Int) -> Bool { anaphoraEnds.contains { $0 <= before } }
+
+    /// The last project named before `before` in this sentence.
+    func project(before: Int) -> String? { projects.last(where: { $0.end <= before })?.name }
+
+    /// The words of `s[from..<to]` without dates, places, home words and back-references: what
+    /// may name a measure. (Sentences are capped in length, so these scans are bounded.)
+    func labelWords(_ s: [Unicode.Scalar], from: Int, to: Int) -> [Unicode.Scalar] {
+        guard from < to else { return [] }
+        var keep = [Bool](repeating: true, count: to - from)
+        for d in dates where d.end > from && d.start < to { for k in max(d.start, from)..<min(d.end, to) { keep[k - from] = false } }
+        for m in mentions where m.end > from && m.start < to { for k in max(m.start, from)..<min(m.end, to) { keep[k - from] = false } }
+        var out: [Unicode.Scalar] = []
+        for k in from..<to where keep[k - from] { out.append(s[k]) }
+        return out
+    }
+
+    /// 岱山双峰新城体育中心项目: a run of hanzi ending in a project word.
+    static func projectNames(in s: [Unicode.Scalar]) -> [(name: String, start: Int, end: Int)] {
+        var out: [(name: String, start: Int, end: Int)] = []
+        var i = 0
+        while i < s.count {
+            guard let suffix = projectSuffixes.first(where: { s.matches($0, at: i) }) else { i += 1; continue }
+            var start = i
+            while start > 0, CharClass.isHan(s[start - 1]) || CharClass.isASCIIAlnum(s[start - 1]), i - start < 16,
+                  !projectStops.contains(s[start - 1]) { start -= 1 }
+            let end = i + suffix.count
+            if i - start >= 2 { out.append((s.string(start..<end), start, end)) }
+            i = end
+        }
+        return out
+    }
+}

@@ -1,0 +1,127 @@
+/// China's administrative divisions (province → prefecture → county → township), with their
+/// parent chains and the short names news writes (宁波, 定海). Read from `config/gazetteer/`:
+/// `china.tsv` (built by `scripts/gazetteer/` from a dated public dataset, keyed by division
+/// code) and any local files of the older `name level parent aliases` form.
+///
+/// Names repeat across China (普陀区 in 舟山 and 上海, 朝阳区, hundreds of 城关镇), so a name is
+/// resolved against the document's home region: a candidate inside the home region (or its
+/// province) wins; elsewhere, only a unique prefecture or county is taken, never a township.
+public struct Gazetteer: Sendable {
+    public enum Level: Int, Sendable, Comparable {
+        case province = 1, city, county, town
+        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+        init?(_ word: Substring) {
+            switch word {
+            case "province": self = .province
+            case "city": self = .city
+            case "county": self = .county
+            case "town": self = .town
+            default: return nil
+            }
+        }
+    }
+    public struct Place: Sendable, Equatable {
+        public let name: String
+        public let level: Level
+        public let parent: Int?
+    }
+
+    public private(set) var places: [Place] = []
+    /// Every name and alias: scalars → place indices, bucketed by first scalar, longest first.
+    private var byFirst: [Unicode.Scalar: [(alias: [Unicode.Scalar], places: [Int], isShort: Bool)]] = [:]
+    private var byName: [String: [Int]] = [:]
+
+    public init() {}
+
+    public var isEmpty: Bool { places.isEmpty }
+
+    /// Reads one gazetteer file; `file` names it in errors.
+    public mutating func add(contentsOf text: String, file: String) throws {
+        var codes: [String: Int] = [:]
+        var pending: [(index: Int, parentKey: String, line: Int)] = []
+        var aliases: [(String, Int, Bool)] = []
+        var lineNumber = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            let coded = f.first.map { !$0.isEmpty && $0.allSatisfy(\.isNumber) } ?? false
+            // code name level parent_code aliases | name level parent_name aliases
+            let nameAt = coded ? 1 : 0
+            guard f.count > nameAt + 1, !f[nameAt].isEmpty else { throw LexiconError("\(file):\(lineNumber): expected name and level") }
+            guard let level = Level(f[nameAt + 1]) else {
+                throw LexiconError("\(file):\(lineNumber): unknown level '\(f[nameAt + 1])' (province, city, county or town)")
+            }
+            let index = places.count
+            let parentKey = f.count > nameAt + 2 ? String(f[nameAt + 2]) : ""
+            places.append(Place(name: String(f[nameAt]), level: level, parent: nil))
+            if coded { codes[String(f[0])] = index }
+            if !parentKey.isEmpty { pending.append((index, parentKey, lineNumber)) }
+            aliases.append((String(f[nameAt]), index, false))
+            if f.count > nameAt + 3 {
+                for a in f[nameAt + 3].split(separator: ",") where !a.isEmpty { aliases.append((String(a), index, true)) }
+            }
+            byName[String(f[nameAt]), default: []].append(index)
+        }
+        for p in pending {
+            let parent = codes[p.parentKey] ?? byName[p.parentKey]?.first
+            guard let parent else { throw LexiconError("\(file):\(p.line): parent '\(p.parentKey)' is not in the gazetteer") }
+            let old = places[p.index]
+            places[p.index] = Place(name: old.name, level: old.level, parent: parent)
+        }
+        var grouped: [String: (places: [Int], isShort: Bool)] = [:]
+        for (alias, index, short) in aliases {
+            var g = grouped[alias] ?? ([], short)
+            if !g.places.contains(index) { g.places.append(index) }
+            g.isShort = g.isShort && short
+            grouped[alias] = g
+        }
+        for (alias, g) in grouped {
+            let scalars = Array(alias.unicodeScalars)
+            guard let first = scalars.first else { continue }
+            var bucket = byFirst[first] ?? []
+            if let i = bucket.firstIndex(where: { $0.alias == scalars }) {
+                bucket[i].places += g.places.filter { !bucket[i].places.contains($0) }
+            } else {
+                bucket.append((scalars, g.places, g.isShort))
+            }
+            byFirst[first] = bucket.sorted { $0.alias.count > $1.alias.count }
+        }
+    }
+
+    public func chain(_ index: Int) -> [Int] {
+        var out = [index]
+        var at = places[index].parent
+        while let p = at, out.count < 8 { out.append(p); at = places[p].parent }
+        return out
+    }
+
+    public func index(named name: String) -> Int? { byName[name]?.first }
+
+    /// A place named at `i`: the longest alias there, resolved against the home region.
+    /// Returns the place and the alias's end.
+    public func match(_ s: [Unicode.Scalar], at i: Int, home: Int?) -> (place: Int, end: Int)? {
+        guard let bucket = byFirst[s[i]] else { return nil }
+        for entry in bucket where s.matches(entry.alias, at: i) {
+            if let pick = resolve(entry.places, home: home, short: entry.isShort) { return (pick, i + entry.alias.count) }
+        }
+        return nil
+    }
+
+    /// Among same-named places: one inside the home region, else inside its province, else a
+    /// unique city or county (a township or a short name only near home).
+    func resolve(_ candidates: [Int], home: Int?, short: Bool) -> Int? {
+        if let home {
+            let homeChain = chain(home)
+            if let near = candidates.first(where: { $0 == home || chain($0).contains(home) }) { return near }
+            if let up = candidates.first(where: { homeChain.contains($0) }) { return up }
+            if let province = homeChain.last, let inProvince = candidates.first(where: { chain($0).contains(province) }) {
+                return inProvince
+            }
+        }
+        let wide = candidates.filter { places[$0].level <= .county }
+        if wide.count == 1, !short || places[wide[0]].level <= .city { return wide[0] }
+        return nil
+    }
+}

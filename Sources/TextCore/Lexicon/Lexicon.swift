@@ -1,0 +1,159 @@
+import Foundation
+
+/// Everything the extractor knows about words, read once per worker from `config/` by one
+/// validated loader: units, qualifiers and their traps, milestone actions, label words by role,
+/// the statistics vocabulary, the gazetteer and the word dictionary. Each is data, not code: a new
+/// unit, measure or place is a line in a file. A malformed line stops the loader with its file and
+/// line, so a worker refuses to start rather than extract with half a lexicon.
+public struct Lexicon: Sendable {
+    public struct Unit: Sendable { public let written: String; public let base: String; public let factor: Double }
+    public struct Qualifier: Sendable { public let word: String; public let before: Bool; public let qualifier: String }
+
+    /// What a word does in a metric label or around a figure (`config/label_words.tsv`).
+    public enum Role: String, Sendable, CaseIterable {
+        /// Dropped from the front of a label: verbs and adverbs that report, not name (实现, 完成, 共).
+        case dropLeading = "drop_leading"
+        /// Dropped from the end of a label (达到, 为, 共计).
+        case dropTrailing = "drop_trailing"
+        /// A growth or fall: the figure is a change of the measure before it (增长, 下降).
+        case change
+        /// A goal or plan in the figure's own clause (力争, 目标, 计划).
+        case target
+        /// A goal or plan that governs the whole sentence when its first clause says it (建成后, 预计).
+        case targetSentence = "target_sentence"
+        /// A word before a date that makes the date a comparison, not the figure's period (超, 比).
+        case comparison
+        /// Words for the home region (全市, 我市, 城区).
+        case home
+        /// Words pointing back to the last place or project (该区, 该项目).
+        case anaphora
+        /// An attribute of what was just counted (总投资, 年度计划投资): the label takes the counted noun.
+        case attribute
+        /// Trade verbs written before their goods (出口机电产品 → 机电产品出口).
+        case tradeVerb = "trade_verb"
+        /// A number before these is part of a name, not a figure (届, 大).
+        case notFigureAfter = "not_figure_after"
+        /// After an action verb: the verb is part of a noun (完成情况, 签约仪式).
+        case nominalTail = "nominal_tail"
+        /// A ceremony: its name carries the step (集中开工仪式 → started).
+        case ceremony
+        /// A meeting or event: held.
+        case gathering
+        /// Wording that makes a step planned.
+        case planned
+        /// Adverbs between a milestone's subject and its verb.
+        case subjectTrailing = "subject_trailing"
+    }
+
+    public var units: [Unit] = []
+    public var qualifiers: [Qualifier] = []
+    public var qualifierTraps: [String] = []
+    public var actions: [(verb: String, action: String)] = []
+    public var words: [Role: [String]] = [:]
+    public var vocabulary = StatisticsVocabulary()
+    public var gazetteer = Gazetteer()
+    public var dictionary = WordDictionary()
+
+    public init() {}
+
+    public func words(_ role: Role) -> [String] { words[role] ?? [] }
+
+    static let actionNames: Set<String> = ["issued", "effective", "established", "launched", "signed", "held", "started",
+                                           "completed", "settled", "approved"]
+    static let qualifierNames: Set<String> = ["exact", "approx", "more_than", "at_least", "less_than"]
+
+    /// Reads the lexicon files of a config folder. Every file is required except `words/` and
+    /// extra gazetteers: without them nothing could be extracted, and a silent empty result would
+    /// look like news without figures.
+    public static func load(configDir: URL) throws -> Lexicon {
+        let fm = FileManager.default
+        func read(_ name: String) throws -> String {
+            let url = configDir.appendingPathComponent(name)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                throw LexiconError("no \(name) in \(configDir.path): run from the project folder, or point --config (or TIDELINE_CONFIG) at a tideline.toml whose folder holds the lexicons")
+            }
+            return text
+        }
+        /// Non-comment lines as tab-separated fields, with their line numbers.
+        func rows(_ name: String) throws -> [(fields: [String], line: Int)] {
+            var out: [(fields: [String], line: Int)] = []
+            for (n, line) in try read(name).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let t = line.trimmingCharacters(in: .whitespaces)
+                if t.isEmpty || t.hasPrefix("#") { continue }
+                out.append((t.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }, n + 1))
+            }
+            return out
+        }
+        var lex = Lexicon()
+        for (f, line) in try rows("units.tsv") {
+            var factor = 1.0
+            if f.count > 2, !f[2].isEmpty {
+                guard let v = Double(f[2]), v > 0 else { throw LexiconError("units.tsv:\(line): factor '\(f[2])' is not a positive number") }
+                factor = v
+            }
+            lex.units.append(Unit(written: f[0], base: f.count > 1 && !f[1].isEmpty ? f[1] : f[0], factor: factor))
+        }
+        lex.units.sort { $0.written.count > $1.written.count }
+        for (f, line) in try rows("qualifiers.tsv") {
+            guard f.count >= 3, f[1] == "before" || f[1] == "after", qualifierNames.contains(f[2]) else {
+                throw LexiconError("qualifiers.tsv:\(line): expected word<TAB>before|after<TAB>\(qualifierNames.sorted().joined(separator: "|"))")
+            }
+            lex.qualifiers.append(Qualifier(word: f[0], before: f[1] == "before", qualifier: f[2]))
+        }
+        lex.qualifiers.sort { $0.word.count > $1.word.count }
+        lex.qualifierTraps = try rows("qualifier_traps.txt").map { $0.fields[0] }
+        for (f, line) in try rows("actions.tsv") {
+            guard actionNames.contains(f[0]) else { throw LexiconError("actions.tsv:\(line): unknown action '\(f[0])' (GUIDE.md's list: \(actionNames.sorted().joined(separator: ", ")))") }
+            lex.actions += f.dropFirst().filter { !$0.isEmpty }.map { (verb: $0, action: f[0]) }
+        }
+        lex.actions.sort { $0.verb.count > $1.verb.count }
+        for (f, line) in try rows("label_words.tsv") {
+            guard f.count >= 2, let role = Role(rawValue: f[0]) else {
+                throw LexiconError("label_words.tsv:\(line): expected role<TAB>word with a role of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            lex.words[role, default: []] += f.dropFirst().filter { !$0.isEmpty }
+        }
+        for role in Role.allCases { lex.words[role] = (lex.words[role] ?? []).sorted { $0.count > $1.count } }
+        try lex.vocabulary.add(contentsOf: try read("statistics_vocabulary.tsv"), file: "statistics_vocabulary.tsv")
+        let gazetteerDir = configDir.appendingPathComponent("gazetteer")
+        let gazetteerFiles = ((try? fm.contentsOfDirectory(atPath: gazetteerDir.path)) ?? []).filter { $0.hasSuffix(".tsv") }
+            .sorted { ($0 == "china.tsv" ? 0 : 1, $0) < ($1 == "china.tsv" ? 0 : 1, $1) }
+        for file in gazetteerFiles {
+            try lex.gazetteer.add(contentsOf: try read("gazetteer/" + file), file: "gazetteer/" + file)
+        }
+        if lex.gazetteer.isEmpty { throw LexiconError("no gazetteer in \(gazetteerDir.path): regions cannot be resolved without one") }
+        lex.dictionary = try WordDictionaryCache.load(extraDir: configDir.appendingPathComponent("words"))
+        return lex
+    }
+}
+
+/// The word dictionary is large (jieba's holds 349,046 words): read once per process and shared.
+enum WordDictionaryCache {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cached: [String: WordDictionary] = [:]   // guarded by `lock`
+
+    static func load(extraDir: URL) throws -> WordDictionary {
+        lock.lock(); defer { lock.unlock() }
+        if let d = cached[extraDir.path] { return d }
+        let env = ProcessInfo.processInfo.environment["TIDELINE_WORD_DICTIONARY"]
+        let candidates = (env.map { [$0] } ?? []) + WordDictionary.systemPaths
+        guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            throw LexiconError("no word dictionary at \(candidates.joined(separator: " or ")): install Debian's python3-jieba (apt-get install python3-jieba) or set TIDELINE_WORD_DICTIONARY to a jieba-format dict.txt")
+        }
+        var dict = WordDictionary()
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw LexiconError("cannot read the word dictionary \(path)") }
+        try dict.add(contentsOf: text, file: path)
+        for file in ((try? FileManager.default.contentsOfDirectory(atPath: extraDir.path)) ?? []).sorted() where file.hasSuffix(".txt") {
+            let url = extraDir.appendingPathComponent(file)
+            guard let extra = try? String(contentsOf: url, encoding: .utf8) else { throw LexiconError("cannot read \(url.path)") }
+            try dict.add(contentsOf: extra, file: "words/" + file)
+        }
+        cached[extraDir.path] = dict
+        return dict
+    }
+}
+
+public struct LexiconError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
+}

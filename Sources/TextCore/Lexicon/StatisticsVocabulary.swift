@@ -1,0 +1,58 @@
+/// The statistics vocabulary (`config/statistics_vocabulary.tsv`): standard measures of municipal
+/// and statistical reporting, each with its canonical name (the National Bureau of Statistics'
+/// where one exists), the dimension of its unit and the other wordings of the same measure.
+/// A metric label maps to a canonical name only through a whole-label match of a name or alias
+/// (after normalisation), so 工业增加值 never files under 规模以上工业增加值.
+public struct StatisticsVocabulary: Sendable {
+    public enum Dimension: String, Sendable, CaseIterable {
+        case amount, count, people, rate, area, mass, volume, energy, length, index, days, other
+    }
+    public struct Measure: Sendable { public let canonical: String; public let dimension: Dimension }
+
+    private var byName: [String: Int] = [:]
+    public private(set) var measures: [Measure] = []
+
+    public init() {}
+
+    public mutating func add(contentsOf text: String, file: String) throws {
+        var lineNumber = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard f.count >= 2, !f[0].isEmpty else { throw LexiconError("\(file):\(lineNumber): expected canonical<TAB>dimension<TAB>aliases") }
+            guard let dim = Dimension(rawValue: String(f[1])) else {
+                throw LexiconError("\(file):\(lineNumber): unknown dimension '\(f[1])' (one of \(Dimension.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let index = measures.count
+            measures.append(Measure(canonical: String(f[0]), dimension: dim))
+            let names = [String(f[0])] + (f.count > 2 ? f[2].split(separator: "|").map(String.init) : [])
+            for name in names where !name.isEmpty {
+                let key = Self.normalize(name)
+                if let other = byName[key], other != index {
+                    throw LexiconError("\(file):\(lineNumber): '\(name)' already names \(measures[other].canonical)")
+                }
+                byName[key] = index
+            }
+        }
+    }
+
+    /// The canonical name of a label, or nil when the vocabulary does not know it.
+    public func canonical(_ label: String) -> Measure? {
+        let key = Self.normalize(label)
+        if let i = byName[key] { return measures[i] }
+        // 额/总额/总量 endings written or left out: 出口额 = 出口, 进出口总额 = 进出口总值 when listed.
+        for suffix in ["额", "总额", "总量", "量", "数"] where key.hasSuffix(suffix) && key.count > suffix.count + 1 {
+            if let i = byName[String(key.dropLast(suffix.count))] { return measures[i] }
+        }
+        return nil
+    }
+
+    /// Spaces, quotes and brackets carry no meaning in a measure's name.
+    public static func normalize(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.filter {
+            !CharClass.isSpace($0) && !"“”\"‘’'「」()（）".unicodeScalars.contains($0)
+        }))
+    }
+}

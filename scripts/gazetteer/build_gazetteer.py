@@ -70,11 +70,29 @@ COUNTY_STOP = {
     "和平", "红旗", "解放", "前进", "东风", "向阳", "光明", "胜利", "友好", "新兴",
     "中原", "江南", "长安",   # region / brand names
     "中山",   # 大连中山区; 中山 in news is 中山市 (which keeps the alias)
-    "海南", "河南",  # collide with province short names (乌海海南区, 河南蒙古族自治县)
+    "镶黄", "正镶白", "正蓝",   # banner colours
 }
 
 # Prefecture-level short forms that are common words (none found so far).
 CITY_STOP = set()
+
+# Established abbreviations that the suffix rules cannot derive (banners of
+# Inner Mongolia and two autonomous counties).  Added as extra aliases.
+MANUAL_ALIASES = {
+    "土默特左旗": ["土左旗"], "土默特右旗": ["土右旗"], "达尔罕茂明安联合旗": ["达茂旗"],
+    "科尔沁左翼中旗": ["科左中旗"], "科尔沁左翼后旗": ["科左后旗"],
+    "科尔沁右翼前旗": ["科右前旗"], "科尔沁右翼中旗": ["科右中旗"],
+    "察哈尔右翼前旗": ["察右前旗"], "察哈尔右翼中旗": ["察右中旗"], "察哈尔右翼后旗": ["察右后旗"],
+    "阿拉善左旗": ["阿左旗"], "阿拉善右旗": ["阿右旗"], "东乌珠穆沁旗": ["东乌旗"],
+    "西乌珠穆沁旗": ["西乌旗"], "鄂托克前旗": ["鄂前旗"], "新巴尔虎左旗": ["新左旗"],
+    "新巴尔虎右旗": ["新右旗"], "陈巴尔虎旗": ["陈旗"], "莫力达瓦达斡尔族自治旗": ["莫旗"],
+    "喀喇沁左翼蒙古族自治县": ["喀左", "喀左县"], "前郭尔罗斯蒙古族自治县": ["前郭", "前郭县"],
+}
+
+# County-level short forms that equal a prefecture's short name are dropped
+# (大同区 of 大庆 would otherwise take "大同", 长沙县 would take "长沙"), except
+# for these codes, where the district is the dominant reading nationally.
+KEEP_COUNTY_SHORT = {"110105"}   # 北京市朝阳区 -> 朝阳 (also 朝阳市, Liaoning)
 
 # Development-zone name endings and the short forms news uses for them.
 ZONE_FORMS = [
@@ -145,8 +163,14 @@ def short_forms(name, level):
         else:
             for suf in ("矿区", "特区", "区", "县", "市", "旗"):
                 if name.endswith(suf) and len(name) - len(suf) >= 2:
-                    out.append(name[: -len(suf)])
+                    core = name[: -len(suf)]
+                    # 巴林左旗 -> "巴林左" is not a form news uses; skip banners
+                    # whose stem ends in a direction or 联合 (see MANUAL_ALIASES).
+                    if suf == "旗" and core.endswith(("左", "右", "前", "中", "后", "联合")):
+                        break
+                    out.append(core)
                     break
+    out += MANUAL_ALIASES.get(name, [])
     return [a for a in out if len(a) >= 2 and a not in COUNTY_STOP and a != name]
 
 
@@ -177,19 +201,28 @@ def build(data, digest):
             sys.exit(f"duplicate code in source: {code}")
         rows[code] = [lv, name, parent]
 
-    # Development zones: the MCA data lists a zone only when it has become a
-    # county-level unit (e.g. 500157 两江新区).  For a zone named without its
-    # city (高新技术产业开发区 under 宁波市) add the city-prefixed short forms;
-    # nothing is generated for zones the data does not list.
+    # Short forms of provinces win over lower levels (河北区 of Tianjin does not
+    # take "河北", 海南藏族自治州 does not take "海南", 吉林市 does not take
+    # "吉林"); short forms of prefectures win over county-level units.
+    province_short = {a for c, r in rows.items() if r[0] == 1 for a in short_forms(r[1], 1)}
+    city_short = {a for c, r in rows.items() if r[0] == 2
+                  for a in short_forms(r[1], 2) if a not in province_short}
+
     def aliases(code):
         lv, name, parent = rows[code]
-        al = short_forms(name, lv)
+        al = [a for a in short_forms(name, lv) if lv == 1 or a not in province_short]
+        if lv == 3 and code not in KEEP_COUNTY_SHORT:
+            al = [a for a in al if a not in city_short]
+        # Development zones: the MCA data lists a zone only when it has become a
+        # county-level unit (e.g. 500157 两江新区).  For a zone named without its
+        # city (高新技术产业开发区 under 宁波市) add the city-prefixed short forms;
+        # nothing is generated for zones the data does not list.
         if lv == 3 and parent in rows and rows[parent][0] == 2:
-            city_short = (short_forms(rows[parent][1], 2) or [rows[parent][1]])[0]
+            cs = (short_forms(rows[parent][1], 2) or [rows[parent][1]])[0]
             for zone, shorts in ZONE_FORMS[:-1]:
-                if name == zone or (name.endswith(zone) and not name.startswith(city_short)):
+                if name == zone or (name.endswith(zone) and not name.startswith(cs)):
                     stem = name[: -len(zone)]
-                    al += [city_short + stem + zone] + [city_short + stem + z for z in shorts]
+                    al += [cs + stem + zone] + [cs + stem + z for z in shorts]
                     break
         seen, res = set(), []
         for a in al:

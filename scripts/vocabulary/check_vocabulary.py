@@ -9,7 +9,9 @@ Checks, per measure line (`canonical<TAB>dimension<TAB>aliases`):
   * no alias containing a growth, verb or home-region word (增长/增速/同比/实现/完成/全市/我市);
     canonicals are held to the same rule except the few standard names listed in
     CANONICAL_EXCEPTIONS;
-  * no ASCII or full-width brackets (and no quotation marks) in any name.
+  * no ASCII or full-width brackets (and no quotation marks) in any name;
+  * no 的 in any name (the metric label keeps only the words after its last 的, so such a name
+    could never match a label).
 Prints the number of measures and aliases and the count per dimension; exits 1 on any error.
 
 Usage: check_vocabulary.py [PATH]   (default: config/statistics_vocabulary.tsv of the repository)
@@ -47,6 +49,8 @@ def name_problems(name, is_alias):
         if ch in QUOTES:
             problems.append("quotation mark %r in %r" % (ch, name))
             break
+    if "的" in name:
+        problems.append("的 in %r" % name)
     if is_alias or name not in CANONICAL_EXCEPTIONS:
         for word in BANNED_WORDS:
             if word in name:

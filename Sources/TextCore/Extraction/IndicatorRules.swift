@@ -109,9 +109,12 @@ struct IndicatorRules {
             if metric.hasPrefix("占"), let m = lastMeasure { metric = m + metric }
             if attributes.contains(metric), let noun = countedNoun { metric = noun + metric }
             // A count's noun may follow the figure (47家500人以上企业).
+            // When it does, it is the counted thing; a short verb before it stays (集中签约11个项目).
             if !Self.accountUnits.contains(q.unit) {
                 let after = label.nounAfter(s, from: q.end)
-                if !after.isEmpty, metric.isEmpty || metric.unicodeScalars.count <= 4 && !metric.hasSuffix(after) { metric += after }
+                if after.unicodeScalars.count >= 2, !metric.hasSuffix(after) {
+                    metric = metric.unicodeScalars.count <= 4 && !isChange ? metric + after : after
+                }
             }
             if metric.isEmpty { metric = lastMeasure ?? "" }
             guard !metric.isEmpty else { continue }

@@ -50,7 +50,13 @@ struct MilestoneRules {
             if date.value.count == 4, let precise = dates[..<dateCursor].last(where: { $0.value.count > 4 }) { date = precise }
             // Nouns, not steps: 完成情况, 开工项目, 实施20周年.
             if nominalTail.match(s, at: e) != nil { continue }
-            if e < s.count, CharClass.isDigit(s[e]) || ChineseNumber.isChineseNumeral(s[e]) && s.string(e..<min(s.count, e + 4)).contains("周年") { continue }
+            // (Only a number followed by 周年: 举行2022年…仪式 is a step.)
+            if e < s.count, CharClass.isDigit(s[e]) || ChineseNumber.isChineseNumeral(s[e]),
+               s.string(e..<min(s.count, e + 5)).contains("周年") { continue }
+            // X启用暨Y揭牌仪式: part of a ceremony's name, read when the ceremony is.
+            if e < s.count, s[e] == "暨" { continue }
+            // 挂牌成立: two verbs of one step; the second carries it.
+            if verbs.match(s, at: e) != nil { continue }
             // 今年3月落户的X项目: an attributive verb right after its date names X's step.
             if e < s.count, s[e] == "的" {
                 guard gapIsTimeOnly(s, from: date.end, to: i) else { continue }
@@ -70,6 +76,8 @@ struct MilestoneRules {
                 continue
             }
             let object = cutClause(s, from: j)
+            // 入驻事项1320项, 完成投资21.75亿元: a verb reporting a figure, not a step.
+            if object.contains(where: { CharClass.isDigit(s[$0]) }) && !object.contains(where: { ceremony.match(s, at: $0) != nil || gathering.match(s, at: $0) != nil }) { continue }
             if let events = ceremonyEvents(s, object) {
                 // 举行X集中开工仪式: the ceremony's own steps, not "held".
                 for ev in events { out.append(milestone(date, ev.action, ev.subject, nil, sentence, facts, state, verbAt: i)) }
@@ -142,7 +150,11 @@ struct MilestoneRules {
             for w in subjectTrailing where b - a > w.unicodeScalars.count && s.endsWith(w.scalars, at: b) { b -= w.unicodeScalars.count; changed = true }
         }
         // …在新城举行, …从起降场起飞: the place is where, not what.
-        if let p = (a..<b).last(where: { Self.prepositions.contains(s[$0]) }), p - a >= 2 { b = p }
+        // (A preposition only as a word of its own: 由 in 自由贸易试验区 is not one.)
+        if a < b {
+            let tokens = dictionary.segment(Array(s[a..<b]))
+            if let p = tokens.last(where: { $0.end - $0.start == 1 && Self.prepositions.contains(s[a + $0.start]) }), p.start >= 2 { b = a + p.start }
+        }
         var text = s.string(a..<b)
         if let de = text.lastIndex(of: "的"), text.distance(from: de, to: text.endIndex) > 3 { text = String(text[text.index(after: de)...]) }
         return (text, a..<b)

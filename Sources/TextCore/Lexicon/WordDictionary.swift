@@ -93,7 +93,8 @@ public struct WordDictionary: Sendable {
                 if unknownStart == nil { unknownStart = at }
             } else {
                 flushUnknown(at)
-                let tag = entries[text]?.tag ?? (CharClass.isDigit(s[at]) ? "m" : CharClass.isASCIIAlnum(s[at]) ? "eng" : "w")
+                let tag = entries[text]?.tag ?? (text.unicodeScalars.allSatisfy { CharClass.isDigit($0) || $0 == "." } ? "m"
+                    : CharClass.isASCIIAlnum(s[at]) ? "eng" : "w")
                 out.append(Token(text: text, tag: tag, start: at, end: end))
             }
             at = end

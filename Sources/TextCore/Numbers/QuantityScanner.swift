@@ -22,6 +22,7 @@ struct QuantityScanner {
     private let before: [(word: [Unicode.Scalar], q: String)]
     private let after: [(word: [Unicode.Scalar], q: String)]
     private let traps: [[Unicode.Scalar]]
+    private let notFigureAfter: WordMatcher
 
     init(lexicon: Lexicon) {
         self.lexicon = lexicon
@@ -29,6 +30,7 @@ struct QuantityScanner {
         before = lexicon.qualifiers.filter(\.before).map { ($0.word.scalars, $0.qualifier) }
         after = lexicon.qualifiers.filter { !$0.before }.map { ($0.word.scalars, $0.qualifier) }
         traps = lexicon.qualifierTraps.map(\.scalars)
+        notFigureAfter = WordMatcher(lexicon.words(.notFigureAfter))
     }
 
     private func unit(at i: Int, in s: [Unicode.Scalar]) -> (Lexicon.Unit, Int)? {
@@ -71,9 +73,9 @@ struct QuantityScanner {
         } else if let n = number(at: i, in: s) {
             value = n.value; j = n.end; chinese = n.chinese
         } else { return nil }
-        // Ordinals and numbered names: 第二, 二十届, 八大平台.
+        // Ordinals and numbered names: 第二, 二十届, 八大平台, 十六次党代会 (`not_figure_after`).
         if i > 0, s[i - 1] == "第" { return nil }
-        if j < s.count, s[j] == "大" || s[j] == "届" || s[j] == "中" { return nil }
+        if notFigureAfter.match(s, at: j) != nil { return nil }
         var qualifier = "exact"
         if j < s.count, s[j] == "余" || s[j] == "多" { qualifier = "more_than"; j += 1 }
         var unitName: String

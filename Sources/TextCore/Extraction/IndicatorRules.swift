@@ -54,8 +54,11 @@ struct IndicatorRules {
             while dateCursor < facts.dates.count, facts.dates[dateCursor].start < q.start {
                 let d = facts.dates[dateCursor]
                 let compared = comparison.endsBefore(s, d.start, within: 3)
-                if d.start >= preStart { if !facts.isAnnouncement(d) { ownPeriod = d.value } }
-                else if !compared && !facts.isAnnouncement(d) { sentencePeriod = d.value }
+                if facts.isAnnouncement(d) { dateCursor += 1; continue }
+                if d.start >= preStart { ownPeriod = d.value }
+                // A comparison's date is its figure's alone; any other date also holds for the
+                // clauses that follow it.
+                if !compared { sentencePeriod = d.value }
                 dateCursor += 1
             }
             // Places before this figure, likewise.
@@ -116,6 +119,12 @@ struct IndicatorRules {
                     metric = metric.unicodeScalars.count <= 4 && !isChange ? metric + after : after
                 }
             }
+            // The measure may be named in an earlier clause without a figure of its own
+            // (全市固定资产投资平稳增长，…，增幅达到了9.2%).
+            if metric.isEmpty, lastMeasure == nil, clauseStart > 0 {
+                let previous = facts.clauseStart[clauseStart - 1]
+                metric = label.clean(removeChangeWords(facts.labelWords(s, from: previous, to: clauseStart - 1)))
+            }
             if metric.isEmpty { metric = lastMeasure ?? "" }
             guard !metric.isEmpty else { continue }
             if !isChange { lastMeasure = metric }
@@ -144,13 +153,12 @@ struct IndicatorRules {
         return items.filter { !$0.isEmpty }
     }
 
-    /// 同比增长 and the like, wherever they stand in the clause.
+    /// 同比增长 and the like, wherever they stand in the clause, as whole words of the
+    /// segmentation (增加 in 增加值 stays).
     func removeChangeWords(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
-        var i = 0
-        while i < s.count {
-            if let e = change.match(s, at: i) { i = e; continue }
-            out.append(s[i]); i += 1
+        for t in label.dictionary.segment(s) where !change.isWord(Array(t.text.unicodeScalars)) {
+            out += s[t.start..<t.end]
         }
         return out
     }

@@ -8,19 +8,21 @@ struct MetricLabel {
     let dropLeading: Set<String>
     let dropTrailing: Set<String>
     let tradeVerbs: [String]
+    let dropInner: Set<String>
 
     init(lexicon: Lexicon) {
         dictionary = lexicon.dictionary
         dropLeading = Set(lexicon.words(.dropLeading))
         dropTrailing = Set(lexicon.words(.dropTrailing))
         tradeVerbs = lexicon.words(.tradeVerb)
+        dropInner = Set(lexicon.words(.dropInner))
     }
 
     /// Parts of speech that never open a label (adverbs, pronouns, prepositions, conjunctions,
     /// particles, numerals, measure words, time and locality words, places, people).
     static let leadingTags: Set<String> = ["d", "r", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "m", "q", "t", "tg", "f", "y", "e", "o", "ns", "nr", "nrt", "w", "zg"]
     /// Parts of speech that never close one.
-    static let trailingTags: Set<String> = ["d", "r", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "y", "e", "o", "w", "f"]
+    static let trailingTags: Set<String> = ["d", "r", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "y", "e", "o", "w", "f", "m", "a", "ad"]
 
     /// `raw` is the text before the figure with dates, places and home words already cut out.
     func clean(_ raw: [Unicode.Scalar]) -> String {
@@ -44,11 +46,18 @@ struct MetricLabel {
                 tokens.removeFirst(); changed = true; continue
             }
             if let t = tokens.last, dropTrailing.contains(t.text) || Self.trailingTags.contains(t.tag) || Self.isPunct(t.text) {
+                tokens.removeLast(); changed = true; continue
+            }
+            // A noun phrase then a verb (地区生产总值修订, 进出口总额位居): the verb is the predicate.
+            if tokens.count > 1, let t = tokens.last, t.tag == "v",
+               tokens.dropLast().contains(where: { $0.tag.hasPrefix("n") && $0.tag != "nr" }), tokens[tokens.count - 2].tag != "v" {
                 tokens.removeLast(); changed = true
             }
         }
-        guard let first = tokens.first, let last = tokens.last else { return "" }
-        var label = Array(s[first.start..<last.end])
+        // 规上工业企业实现增加值: a reporting verb inside the phrase goes too.
+        if tokens.count > 2 { tokens.removeAll { dropInner.contains($0.text) } }
+        guard !tokens.isEmpty else { return "" }
+        var label = tokens.flatMap { Array($0.text.unicodeScalars) }
         // 出口机电产品 → 机电产品出口: the goods name the measure.
         for verb in tradeVerbs {
             let v = Array(verb.unicodeScalars)

@@ -13,6 +13,8 @@ public struct Lexicon: Sendable {
     public enum Role: String, Sendable, CaseIterable {
         /// Dropped from the front of a label: verbs and adverbs that report, not name (实现, 完成, 共).
         case dropLeading = "drop_leading"
+        /// Dropped wherever they stand inside a label (规上工业企业实现增加值).
+        case dropInner = "drop_inner"
         /// Dropped from the end of a label (达到, 为, 共计).
         case dropTrailing = "drop_trailing"
         /// A growth or fall: the figure is a change of the measure before it (增长, 下降).

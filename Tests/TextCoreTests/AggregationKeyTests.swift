@@ -22,10 +22,7 @@ final class AggregationKeyTests: XCTestCase {
         XCTAssertEqual(subjects.canonicalize("挂牌", region: nil), "挂牌", "a subject is never emptied")
     }
 
-    func testMetricSynonymsFileUnderTheFirstName() {
-        let metrics = MetricCanonicalizer(lexicon: "# comment\n长护险参保人数\t长期护理保险参保人数\n")
-        XCTAssertEqual(metrics.canonicalize("长期护理保险参保人数"), "长护险参保人数")
-        XCTAssertEqual(metrics.canonicalize("“长期护理保险” 参保人数"), "长护险参保人数")
-        XCTAssertEqual(metrics.canonicalize("城镇新增就业"), "城镇新增就业")
+    func testKeyTextDropsSpacesAndQuotes() {
+        XCTAssertEqual(ReportKeyText.key("“长期护理保险” 参保人数"), "长期护理保险参保人数")
     }
 }

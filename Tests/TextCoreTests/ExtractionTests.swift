@@ -3,7 +3,9 @@ import XCTest
 
 private let configDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("config")
-private let lexicon = try! Lexicon.load(configDir: configDir)
+private let lexicon: Lexicon = {
+    do { return try Lexicon.load(configDir: configDir) } catch { fatalError("lexicon: \(error)") }
+}()
 
 final class ChineseNumberTests: XCTestCase {
     func testArabicChineseAndMixedForms() {

@@ -22,11 +22,10 @@ public struct AggregateHandler: StageHandler {
         func read(_ name: String) -> String {
             (try? String(contentsOf: context.configDir.appendingPathComponent(name), encoding: .utf8)) ?? ""
         }
-        let metrics = MetricCanonicalizer(lexicon: read("metric_synonyms.tsv"))
         let verbs = read("actions.tsv").split(separator: "\n").filter { !$0.hasPrefix("#") }
             .flatMap { $0.split(separator: "\t").dropFirst().map(String.init) }
         let subjects = SubjectCanonicalizer(rewrites: read("subject_rewrites.tsv"), actionVerbs: verbs)
-        self.keys = ReportStore.Keys(metric: { metrics.canonicalize($0) }, subject: { subjects.canonicalize($0, region: $1) })
+        self.keys = ReportStore.Keys(metric: { ReportKeyText.key($0) }, subject: { subjects.canonicalize($0, region: $1) })
     }
 
     public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {

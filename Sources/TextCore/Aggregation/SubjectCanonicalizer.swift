@@ -26,7 +26,7 @@ public struct SubjectCanonicalizer: Sendable {
     }
 
     public func canonicalize(_ subject: String, region: String?) -> String {
-        var s = MetricCanonicalizer.key(subject)
+        var s = ReportKeyText.key(subject)
         for r in rewrites {
             if r.prefixOnly {
                 if s.hasPrefix(r.from) { s = r.to + s.dropFirst(r.from.count) }
@@ -45,7 +45,7 @@ public struct SubjectCanonicalizer: Sendable {
             s = String(s.dropLast(verb.count))
             break
         }
-        return s.isEmpty ? MetricCanonicalizer.key(subject) : s
+        return s.isEmpty ? ReportKeyText.key(subject) : s
     }
 
     /// 舟山市 → 舟山, 岱山县 → 岱山; names of two characters or less keep their suffix.

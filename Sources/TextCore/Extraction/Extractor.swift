@@ -70,6 +70,7 @@ struct ArticleState {
             paragraphPeriod = p.value
             if articlePeriod == nil { articlePeriod = p.value }
         }
+        if let named = facts.mentions.last(where: { !$0.isAnaphora && $0.place != nil })?.place { place = named }
         projects += facts.projects.map(\.name)
         if projects.count > 16 { projects.removeFirst(projects.count - 16) }
     }

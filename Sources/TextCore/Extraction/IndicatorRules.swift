@@ -39,7 +39,7 @@ struct IndicatorRules {
         var out: [Indicator] = []
         var lastMeasure: String? = nil
         var countedNoun: String? = nil
-        var spread: (labels: [String], next: Int)? = nil
+        var spread: (labels: [String], next: Int, kind: String)? = nil
         var periodSpread: (periods: [String], next: Int)? = nil
         var dateCursor = 0, mentionCursor = 0
         var sentencePeriod: String? = nil
@@ -80,7 +80,7 @@ struct IndicatorRules {
             // 分别: the items listed before it take the figures in order.
             var metric: String
             if let sp = spread, sp.next < sp.labels.count, raw.allSatisfy({ $0 == "、" || $0 == "和" || $0 == " " }) {
-                metric = sp.labels[sp.next]; spread?.next += 1
+                metric = sp.labels[sp.next]; spread?.next += 1; kind = sp.kind
             } else if let at = raw.firstIndex(of: "分别".scalars) {
                 let items = Self.listItems(Array(raw[..<at]))
                 let clauseDates = facts.dates.filter { $0.start >= preStart && $0.end <= q.start }
@@ -95,7 +95,7 @@ struct IndicatorRules {
                     if let verb = label.tradeVerbs.first(where: { v in labels[0].hasSuffix(v) }) {
                         labels = labels.map { $0.hasSuffix(verb) ? $0 : $0 + verb }
                     }
-                    spread = (labels, 1)
+                    spread = (labels, 1, kind)
                     metric = labels[0]
                 } else {
                     metric = label.clean(removeChangeWords(Array(raw[..<at])))
@@ -127,7 +127,7 @@ struct IndicatorRules {
             }
             if metric.isEmpty { metric = lastMeasure ?? "" }
             guard !metric.isEmpty else { continue }
-            if !isChange { lastMeasure = metric }
+            if kind != "change" { lastMeasure = metric }
             if !Self.accountUnits.contains(q.unit), !isChange { countedNoun = metric.hasSuffix("数") ? String(metric.dropLast()) : metric }
 
             var period = ownPeriod ?? sentencePeriod ?? state.period(paragraph: sentence.paragraph)

@@ -39,11 +39,15 @@ struct MilestoneRules {
         var consumedTo = 0
         while i < s.count {
             while dateCursor + 1 < dates.count, dates[dateCursor + 1].end <= i { dateCursor += 1 }
-            guard i >= consumedTo, let e = verbs.match(s, at: i) else { i += 1; continue }
-            defer { i = e }
+            guard i >= consumedTo, let verbEnd = verbs.match(s, at: i) else { i += 1; continue }
+            var next = verbEnd
+            defer { i = next }
             guard dateCursor >= 0 else { continue }
-            let verb = s.string(i..<e)
-            guard let action = actionOf[verb], isWordAt(s, i, e) else { continue }
+            let verb = s.string(i..<verbEnd)
+            guard let action = actionOf[verb], isWordAt(s, i, verbEnd) else { continue }
+            // 建成投用, 挂牌成立: two verbs of one step; the first names it.
+            var e = verbEnd
+            if let second = verbs.match(s, at: e) { e = second; next = second }
             // Step 1, scope: the nearest date before, unless a year-only date stands between a
             // more precise one and the verb (3月1日，2024年…签约仪式举行).
             var date = dates[dateCursor]
@@ -55,8 +59,6 @@ struct MilestoneRules {
                s.string(e..<min(s.count, e + 5)).contains("周年") { continue }
             // X启用暨Y揭牌仪式: part of a ceremony's name, read when the ceremony is.
             if e < s.count, s[e] == "暨" { continue }
-            // 挂牌成立: two verbs of one step; the second carries it.
-            if verbs.match(s, at: e) != nil { continue }
             // 今年3月落户的X项目: an attributive verb right after its date names X's step.
             if e < s.count, s[e] == "的" {
                 guard gapIsTimeOnly(s, from: date.end, to: i) else { continue }
@@ -95,11 +97,23 @@ struct MilestoneRules {
                 }
                 subject = before.text
             }
+            // Nothing named around the verb (该码头预计…建成): the sentence's opening noun.
+            if subject.count < 2 { subject = openingNoun(s, before: date.start) }
             if subject.count < 2, let project = state.projects.last ?? facts.projects.last?.name { subject = project }
             guard subject.count >= 2 else { continue }
             out.append(milestone(date, action, String(subject.prefix(60)), nil, sentence, facts, state, verbAt: i))
         }
         return out
+    }
+
+    /// 该码头预计2026年…: the words before the date, without pointers and planning words.
+    func openingNoun(_ s: [Unicode.Scalar], before: Int) -> String {
+        guard before >= 2 else { return "" }
+        var tokens = dictionary.segment(Array(s[0..<before]))
+        while let t = tokens.first, t.tag == "r" || t.text == "该" || t.text == "这一" || t.text == "此" { tokens.removeFirst() }
+        while let t = tokens.last, planned.isWord(Array(t.text.unicodeScalars)) || t.tag == "p" || t.tag == "d" { tokens.removeLast() }
+        guard let first = tokens.first, let last = tokens.last, !tokens.contains(where: { $0.text == "，" }) else { return "" }
+        return s.string(first.start..<last.end)
     }
 
     /// A year alone directly before a name (2024年株洲市一季度…仪式, 2020年度失业保险…) is part of

@@ -36,8 +36,10 @@ struct SentenceFacts {
     }
 
     /// A relative day (昨日) or any date in a clause that reports news (记者从海关获悉).
+    /// (A day-precise date announces when any clause of the sentence reports: 昨日，记者…获悉.)
     func isAnnouncement(_ d: DateFinder.Found) -> Bool {
-        d.start < clauseStart.count && announcementClauses.contains(clauseStart[d.start])
+        guard d.start < clauseStart.count else { return false }
+        return announcementClauses.contains(clauseStart[d.start]) || d.value.count == 10 && !announcementClauses.isEmpty
     }
 
     func pointsBack(before: Int) -> Bool { anaphoraEnds.contains { $0 <= before } }

@@ -1,0 +1,147 @@
+import XCTest
+@testable import TextCore
+
+private let configDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("config")
+private let lexicon: Lexicon = {
+    do { return try Lexicon.load(configDir: configDir) } catch { fatalError("lexicon: \(error)") }
+}()
+private let extractor = Extractor(lexicon: lexicon)
+
+private func extract(_ text: String, published: String = "2025-06-10", home: String = "嘉兴市", headline: String? = nil) -> Extracted {
+    extractor.extract(ArticleText(text: text, headline: headline, published: published, homeRegion: home))
+}
+
+/// Sentences written for the mechanisms of issue 11, 12 and 19 (none from the dev sets).
+final class ScriptNormalizerTests: XCTestCase {
+    func testTraditionalPagesBecomeSimplifiedAndPinyinGoes() {
+        let out = ScriptNormalizer.normalize("今年全市進出口總額達到三百億元，比上年增長(zhǎng)8.5%，這是經濟發展的結果。")
+        XCTAssertTrue(out.convertedToSimplified)
+        XCTAssertEqual(out.text, "今年全市进出口总额达到三百亿元，比上年增长8.5%，这是经济发展的结果。")
+        XCTAssertEqual(out.pinyinRemoved, 1)
+    }
+
+    func testASimplifiedPageIsLeftAloneAndFootnotesLeaveNumbers() {
+        let out = ScriptNormalizer.normalize("全市生产总值(GDP)[3]5230.5亿元，著名景区接待游客。")
+        XCTAssertFalse(out.convertedToSimplified)
+        XCTAssertEqual(out.text, "全市生产总值(GDP)5230.5亿元，著名景区接待游客。")
+    }
+}
+
+final class StatisticalPeriodTests: XCTestCase {
+    private func periods(_ text: String, published: String = "2025-10-20") -> [String] {
+        var last: Int? = nil
+        return DateFinder(published: published).find(in: Array(text.unicodeScalars), lastYear: &last).map(\.value)
+    }
+
+    func testPeriodsOfOfficialStatistics() {
+        XCTAssertEqual(periods("一季度全市"), ["2025-01/2025-03"])
+        XCTAssertEqual(periods("今年上半年"), ["2025-01/2025-06"])
+        XCTAssertEqual(periods("前三季度"), ["2025-01/2025-09"])
+        XCTAssertEqual(periods("前5个月"), ["2025-01/2025-05"])
+        XCTAssertEqual(periods("1月至8月"), ["2025-01/2025-08"])
+        XCTAssertEqual(periods("1-7月份"), ["2025-01/2025-07"])
+        XCTAssertEqual(periods("2019年前三季度"), ["2019-01/2019-09"])
+        XCTAssertEqual(periods("9月份"), ["2025-09"])
+    }
+
+    func testABulletinPublishedEarlyReportsTheYearBefore() {
+        XCTAssertEqual(periods("全年全市", published: "2025-02-24"), ["2024"])
+        XCTAssertEqual(periods("四季度", published: "2025-01-25"), ["2024-10/2024-12"])
+        XCTAssertEqual(periods("年度计划投资"), [], "年度 alone is an adjective")
+    }
+}
+
+final class IndicatorMechanismTests: XCTestCase {
+    func testAGrowthRateNamesTheMeasureBeforeIt() {
+        let out = extract("前三季度，全市外贸进出口总额812.3亿元，同比增长6.1%；其中，出口额590.2亿元，增长9.3%。", published: "2025-10-20")
+        XCTAssertEqual(out.indicators.map(\.kind), ["actual", "change", "actual", "change"])
+        XCTAssertEqual(out.indicators.map(\.metricKey), ["外贸进出口总值", "外贸进出口总值", "外贸出口总值", "外贸出口总值"])
+        XCTAssertEqual(Set(out.indicators.map { $0.period ?? "-" }), ["2025-01/2025-09"])
+        XCTAssertEqual(Set(out.indicators.map { $0.region ?? "-" }), ["嘉兴市"])
+    }
+
+    func testDistinctMeasuresKeepDistinctKeys() {
+        let out = extract("上半年，全市工业增加值1200亿元，规模以上工业增加值980亿元，人均地区生产总值8.1万元。")
+        XCTAssertEqual(out.indicators.map(\.metricKey), ["工业增加值", "规模以上工业增加值", "人均地区生产总值"])
+    }
+
+    func testGoodsNameTheTradeMeasureAndPlacesLeaveTheLabel() {
+        let out = extract("1-8月，海宁市出口纺织服装48.6亿元，增长4.2%。")
+        XCTAssertEqual(out.indicators.first?.metric, "纺织服装出口")
+        XCTAssertEqual(out.indicators.first?.region, "海宁市")
+        XCTAssertEqual(out.indicators.last?.metric, "纺织服装出口")
+    }
+
+    func testAFigureAfterAComparisonWordKeepsItsOwnYear() {
+        let out = extract("今年前三季度，全市出口额1620亿元，已超2024年全年的1580亿元。")
+        XCTAssertEqual(out.indicators.map { $0.period ?? "-" }, ["2025-01/2025-09", "2024"])
+    }
+
+    func testCountsTakeTheNounAfterTheFigureAndAttributesTheCountedThing() {
+        let out = extract("此次集中开工15个重点项目，总投资86.2亿元。")
+        XCTAssertEqual(out.indicators.first?.metric, "集中开工重点项目")
+        XCTAssertEqual(out.indicators.last?.metric, "集中开工重点项目总投资")
+    }
+
+    func testTargetCuesAreScopedAndWordBound() {
+        let out = extract("主要经济指标中，社会消费品零售总额增长5.1%。力争全年新增市场主体2万户。")
+        XCTAssertEqual(out.indicators.map(\.kind), ["change", "target"])
+    }
+
+    func testAnnouncementDatesAreNotPeriods() {
+        let out = extract("昨日，记者从海关获悉，全市外贸进出口总值300亿元。")
+        XCTAssertNil(out.indicators.first?.period)
+    }
+
+    func testAPlaceOfTheDocumentsHomeWinsOverANamesake() {
+        let zhoushan = extract("普陀区新增就业岗位1200个。", home: "舟山市")
+        XCTAssertEqual(zhoushan.indicators.first?.region, "普陀区")
+        let district = extract("冷水镇新建农田水利设施12处。", home: "钟祥市")
+        XCTAssertEqual(district.indicators.first?.region, "冷水镇")
+    }
+}
+
+final class MilestoneMechanismTests: XCTestCase {
+    func testACeremonyNamesItsStep() {
+        let out = extract("5月6日，平湖市举行2025年第二批重大项目集中开工仪式。")
+        XCTAssertEqual(out.milestones.map(\.action), ["started"])
+        XCTAssertEqual(out.milestones.first?.date, "2025-05-06")
+        XCTAssertEqual(out.milestones.first?.region, "平湖市")
+    }
+
+    func testTwoStepsJoinedBy暨() {
+        let out = extract("今天上午，桐乡市便民服务中心正式启用暨市数据局揭牌仪式举行。")
+        XCTAssertEqual(Set(out.milestones.map(\.action)), ["launched", "established"])
+    }
+
+    func testSubjectDateVerbOrderAndACarriedDate() {
+        let out = extract("市政府3月2日印发《关于促进民营经济发展的若干意见》，市发改委随即发布配套细则的通知。")
+        XCTAssertEqual(out.milestones.first?.document, "关于促进民营经济发展的若干意见")
+        XCTAssertEqual(out.milestones.map(\.date), ["2025-03-02", "2025-03-02"])
+    }
+
+    func testVerbsInsideWordsAndFiguresAreNotSteps() {
+        let out = extract("3月20日，为第一批复工复产企业发放补贴；4月1日，新设立的服务中心入驻企业120家。")
+        XCTAssertEqual(out.milestones, [])
+    }
+}
+
+/// Issue 19: inputs that crashed the text core, and a sentence built to be slow.
+final class HostileTextTests: XCTestCase {
+    func testUnicodeDigitsAndGraphemeSplitMarkersDoNotTrap() throws {
+        for text in ["2000-1-\u{0661}", "发布时间：2000-1-\u{0661}", "下转第2版▶\u{FE0F}", "\u{0600}下转第2版", "转1版\u{0301}"] {
+            _ = try? Cleaner.clean(.init(bytes: Array(text.utf8), contentType: nil, published: nil, url: nil, sourceID: "hostile"))
+        }
+        XCTAssertEqual(PageMarkers.stripContinuations("下转第2版▶\u{FE0F}").1.count, 1)
+    }
+
+    func testALongSentenceOfFiguresIsCutIntoBoundedPieces() {
+        let n = 4_000
+        let text = "全市新增项目" + String(repeating: "，增长1个", count: n) + "。"
+        let out = extract(text)
+        XCTAssertEqual(out.indicators.count, n)
+        // Evidence is bounded by the sentence cap, so the work per figure does not grow with N.
+        XCTAssertLessThanOrEqual(out.indicators.map { $0.evidence.unicodeScalars.count }.max() ?? 0, Sentence.maxLength)
+    }
+}

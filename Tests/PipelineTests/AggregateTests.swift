@@ -53,7 +53,7 @@ final class AggregateTests: XCTestCase {
 
         let latest = try XCTUnwrap(try db.query("""
             SELECT value, unit, period, evidence FROM latest_indicators WHERE metric = $1 AND region = $2
-            """, ["长护险参保人数", "舟山市"]).first)
+            """, ["长期护理保险参保人数", "舟山市"]).first)
         XCTAssertEqual(try latest.decode(Double.self, 0), 1_017_600)
         XCTAssertEqual(try latest.decode(String.self, 1), "人")
         XCTAssertEqual(try latest.decode(String.self, 2), "2026-03")
@@ -77,7 +77,7 @@ final class AggregateTests: XCTestCase {
         let before = try snapshot(db)
         let (code, out) = try Workdir.run(["up", "--source", "src", "--reprocess"], in: dir, env: ["DATABASE_URL": conninfo])
         XCTAssertEqual(code, 0, out)
-        XCTAssertTrue(out.contains("长护险参保人数"), "up ends with the report:\n\(out)")
+        XCTAssertTrue(out.contains("长期护理保险参保人数"), "up ends with the report:\n\(out)")
         XCTAssertEqual(try snapshot(db), before)
 
         // The reports read the same tables.

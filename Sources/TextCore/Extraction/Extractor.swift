@@ -68,7 +68,8 @@ struct ArticleState {
     mutating func finish(sentence facts: SentenceFacts) {
         if let p = facts.dates.last(where: \.statistical) {
             paragraphPeriod = p.value
-            if articlePeriod == nil { articlePeriod = p.value }
+            // The lead's period is the article's (a bulletin's 全年); later paragraphs keep theirs.
+            if articlePeriod == nil, paragraph <= 1 { articlePeriod = p.value }
         }
         if let named = facts.mentions.last(where: { !$0.isAnaphora && $0.place != nil })?.place { place = named }
         projects += facts.projects.map(\.name)

@@ -85,7 +85,7 @@ public enum ReportStore {
                                   start: try r.decode(Int.self, 4), end: try r.decode(Int.self, 5),
                                   published: try r.decodeOptional(String.self, 8))
             if try r.decode(String.self, 1) == "indicator", let value = data["value"] as? Double, let label = data["metric"] as? String {
-                                // The reporting key is the vocabulary's canonical name chosen at extraction.
+                // The reporting key is the vocabulary's canonical name chosen at extraction.
                 let key = keys.metric(data["metric_key"] as? String ?? label)
                 indicators.append(IndicatorSource(base: base, metric: key, label: label,
                                                   region: data["region"] as? String ?? "", period: data["period"] as? String ?? "",

@@ -25,38 +25,13 @@ final class SeedGoldTests: XCTestCase {
         XCTAssertEqual(score.passed, 69)
     }
 
-    struct FullEntry: Decodable { let file: String; let published: String?; let home_region: String? }
-
-    /// Clean and extract a manifest folder in-process; the three exports as JSON Lines files.
+    /// The three exports of a manifest folder, written by the project's own `tideline preview`.
     private func exports(_ folder: URL, into dir: URL) throws {
-        let root = TestPostgres.packageRoot
-        let manifest = try JSONDecoder().decode([FullEntry].self, from: Data(contentsOf: folder.appendingPathComponent("manifest.json")))
-        let extractor = Extractor(lexicon: try Lexicon.load(configDir: root.appendingPathComponent("config")))
-        var articles = "", indicators = "", milestones = ""
-        func line(_ o: [String: Any]) throws -> String { String(decoding: try JSONSerialization.data(withJSONObject: o), as: UTF8.self) + "\n" }
-        for e in manifest {
-            let bytes = try [UInt8](Data(contentsOf: folder.appendingPathComponent(e.file)))
-            let doc = (e.file as NSString).deletingPathExtension
-            for a in try Cleaner.clean(.init(bytes: bytes, contentType: nil, published: e.published, url: nil, sourceID: e.file)).articles {
-                articles += try line(["doc": doc, "index": a.index, "headline": a.headline ?? NSNull(), "published": a.published ?? NSNull(), "text": a.text])
-                let found = extractor.extract(ArticleText(text: a.text, headline: a.headline, published: a.published, homeRegion: e.home_region))
-                for i in found.indicators {
-                    indicators += try line(["doc": doc, "metric": i.metric, "metric_key": i.metricKey, "subject": i.subject ?? NSNull(),
-                                            "region": i.region ?? NSNull(), "value": i.value, "value_max": i.valueMax ?? NSNull(),
-                                            "unit": i.unit, "qualifier": i.qualifier, "kind": i.kind, "period": i.period ?? NSNull(),
-                                            "evidence": i.evidence])
-                }
-                for m in found.milestones {
-                    milestones += try line(["doc": doc, "date": m.date, "action": m.action, "subject": m.subject,
-                                            "document": m.document ?? NSNull(), "region": m.region ?? NSNull(), "planned": m.planned,
-                                            "evidence": m.evidence])
-                }
-            }
-        }
+        guard Workdir.isBuilt else { throw XCTSkip("tideline is not built; run `swift build` first") }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try articles.write(to: dir.appendingPathComponent("articles.jsonl"), atomically: true, encoding: .utf8)
-        try indicators.write(to: dir.appendingPathComponent("indicators.jsonl"), atomically: true, encoding: .utf8)
-        try milestones.write(to: dir.appendingPathComponent("milestones.jsonl"), atomically: true, encoding: .utf8)
+        let config = TestPostgres.packageRoot.appendingPathComponent("config/tideline.toml").path
+        let (code, out) = try Workdir.run(["preview", "--config", config, "--source", folder.path, "--out", dir.path], in: dir)
+        XCTAssertEqual(code, 0, out)
     }
 
     /// The shared scorers and data sets beside the checkout (`../shared`); CI lays them there,

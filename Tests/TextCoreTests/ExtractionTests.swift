@@ -1,11 +1,7 @@
 import XCTest
 @testable import TextCore
 
-private let configDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("config")
-private let lexicon: Lexicon = {
-    do { return try Lexicon.load(configDir: configDir) } catch { fatalError("lexicon: \(error)") }
-}()
+private let lexicon = testLexicon
 
 final class ChineseNumberTests: XCTestCase {
     func testArabicChineseAndMixedForms() {
@@ -42,6 +38,25 @@ final class DateFinderTests: XCTestCase {
         XCTAssertEqual(dates("12月30日", published: "2025-01-03"), ["2024-12-30"], "a day ahead of publication is last year's")
         XCTAssertEqual(dates("2021年出台办法，于同年10月1日起实施"), ["2021", "2021-10-01"])
         XCTAssertEqual(dates("电话0580-2281234"), [])
+    }
+
+    func testPeriodsOfOfficialStatistics() {
+        let pub = "2025-10-20"
+        XCTAssertEqual(dates("一季度全市", published: pub), ["2025-01/2025-03"])
+        XCTAssertEqual(dates("今年上半年", published: pub), ["2025-01/2025-06"])
+        XCTAssertEqual(dates("前三季度", published: pub), ["2025-01/2025-09"])
+        XCTAssertEqual(dates("前5个月", published: pub), ["2025-01/2025-05"])
+        XCTAssertEqual(dates("1月至8月", published: pub), ["2025-01/2025-08"])
+        XCTAssertEqual(dates("1-7月份", published: pub), ["2025-01/2025-07"])
+        XCTAssertEqual(dates("2019年前三季度", published: pub), ["2019-01/2019-09"])
+        XCTAssertEqual(dates("9月份", published: pub), ["2025-09"])
+    }
+
+    func testABulletinPublishedEarlyReportsTheYearBefore() {
+        let pub = "2025-10-20"
+        XCTAssertEqual(dates("全年全市", published: "2025-02-24"), ["2024"])
+        XCTAssertEqual(dates("四季度", published: "2025-01-25"), ["2024-10/2024-12"])
+        XCTAssertEqual(dates("年度计划投资", published: pub), [], "年度 alone is an adjective")
     }
 }
 

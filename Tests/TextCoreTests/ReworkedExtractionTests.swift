@@ -1,11 +1,7 @@
 import XCTest
 @testable import TextCore
 
-private let configDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("config")
-private let lexicon: Lexicon = {
-    do { return try Lexicon.load(configDir: configDir) } catch { fatalError("lexicon: \(error)") }
-}()
+private let lexicon = testLexicon
 private let extractor = Extractor(lexicon: lexicon)
 
 private func extract(_ text: String, published: String = "2025-06-10", home: String = "嘉兴市", headline: String? = nil) -> Extracted {
@@ -25,30 +21,6 @@ final class ScriptNormalizerTests: XCTestCase {
         let out = ScriptNormalizer.normalize("全市生产总值(GDP)[3]5230.5亿元，著名景区接待游客。")
         XCTAssertFalse(out.convertedToSimplified)
         XCTAssertEqual(out.text, "全市生产总值(GDP)5230.5亿元，著名景区接待游客。")
-    }
-}
-
-final class StatisticalPeriodTests: XCTestCase {
-    private func periods(_ text: String, published: String = "2025-10-20") -> [String] {
-        var last: Int? = nil
-        return DateFinder(published: published).find(in: Array(text.unicodeScalars), lastYear: &last).map(\.value)
-    }
-
-    func testPeriodsOfOfficialStatistics() {
-        XCTAssertEqual(periods("一季度全市"), ["2025-01/2025-03"])
-        XCTAssertEqual(periods("今年上半年"), ["2025-01/2025-06"])
-        XCTAssertEqual(periods("前三季度"), ["2025-01/2025-09"])
-        XCTAssertEqual(periods("前5个月"), ["2025-01/2025-05"])
-        XCTAssertEqual(periods("1月至8月"), ["2025-01/2025-08"])
-        XCTAssertEqual(periods("1-7月份"), ["2025-01/2025-07"])
-        XCTAssertEqual(periods("2019年前三季度"), ["2019-01/2019-09"])
-        XCTAssertEqual(periods("9月份"), ["2025-09"])
-    }
-
-    func testABulletinPublishedEarlyReportsTheYearBefore() {
-        XCTAssertEqual(periods("全年全市", published: "2025-02-24"), ["2024"])
-        XCTAssertEqual(periods("四季度", published: "2025-01-25"), ["2024-10/2024-12"])
-        XCTAssertEqual(periods("年度计划投资"), [], "年度 alone is an adjective")
     }
 }
 

@@ -58,7 +58,7 @@ public enum Cleaner {
         // One script for every later stage: traditional → simplified, mirror-site pinyin out.
         let script = ScriptNormalizer.normalize(decoded.text)
         if script.convertedToSimplified { warnings.append("converted traditional characters to simplified (OpenCC t2s)") }
-        else if ScriptNormalizer.looksTraditional(Array(decoded.text.unicodeScalars)) {
+        else if script.isTraditional {
             warnings.append("the text is in traditional characters but OpenCC's t2s configuration could not be opened (install opencc's data files); kept as it is")
         }
         if script.pinyinRemoved > 0 { warnings.append("removed \(script.pinyinRemoved) inserted pinyin annotation(s)") }

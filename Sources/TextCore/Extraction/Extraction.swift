@@ -23,24 +23,6 @@ public struct Indicator: Codable, Sendable, Equatable {
         case valueMax = "value_max", metricKey = "metric_key", inVocabulary = "in_vocabulary"
     }
 
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        metric = try c.decode(String.self, forKey: .metric)
-        metricKey = try c.decode(String.self, forKey: .metricKey)
-        inVocabulary = try c.decode(Bool.self, forKey: .inVocabulary)
-        subject = try c.decodeIfPresent(String.self, forKey: .subject)
-        region = try c.decodeIfPresent(String.self, forKey: .region)
-        value = try c.decode(Double.self, forKey: .value)
-        valueMax = try c.decodeIfPresent(Double.self, forKey: .valueMax)
-        unit = try c.decode(String.self, forKey: .unit)
-        qualifier = try c.decode(String.self, forKey: .qualifier)
-        kind = try c.decode(String.self, forKey: .kind)
-        period = try c.decodeIfPresent(String.self, forKey: .period)
-        evidence = try c.decode(String.self, forKey: .evidence)
-        start = try c.decode(Int.self, forKey: .start)
-        end = try c.decode(Int.self, forKey: .end)
-    }
-
     public init(metric: String, metricKey: String? = nil, inVocabulary: Bool = false, subject: String? = nil, region: String? = nil, value: Double, valueMax: Double? = nil,
                 unit: String, qualifier: String = "exact", kind: String = "actual", period: String? = nil,
                 evidence: String, start: Int, end: Int) {

@@ -29,10 +29,10 @@ public struct Extractor: Sendable {
         for sentence in Sentence.split(article.text) {
             let facts = SentenceFacts(sentence, dates: dates, regions: regions, lastYear: &lastYear)
             state.enter(paragraph: sentence.paragraph)
-            var before = state
+            let before = state
             out.indicators += indicators.extract(sentence, facts: facts, state: &state)
             // Milestones read the state as it was before this sentence's figures moved it.
-            for m in milestones.extract(sentence, facts: facts, state: &before) where seen.insert("\(m.date)|\(m.action)|\(m.subject)").inserted {
+            for m in milestones.extract(sentence, facts: facts, state: before) where seen.insert("\(m.date)|\(m.action)|\(m.subject)").inserted {
                 out.milestones.append(m)
             }
             state.finish(sentence: facts)
@@ -58,7 +58,7 @@ struct ArticleState {
         if p != paragraph { paragraph = p; paragraphPeriod = nil }
     }
 
-    func period(paragraph p: Int) -> String? { paragraphPeriod ?? articlePeriod }
+    var period: String? { paragraphPeriod ?? articlePeriod }
 
     /// 该项目 points back to the project the article last named.
     func lastProject(ifPointedAt facts: SentenceFacts, before: Int) -> String? {

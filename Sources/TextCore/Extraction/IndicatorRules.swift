@@ -130,7 +130,7 @@ struct IndicatorRules {
             if kind != "change" { lastMeasure = metric }
             if !Self.accountUnits.contains(q.unit), !isChange { countedNoun = metric.hasSuffix("数") ? String(metric.dropLast()) : metric }
 
-            var period = ownPeriod ?? sentencePeriod ?? state.period(paragraph: sentence.paragraph)
+            var period = ownPeriod ?? sentencePeriod ?? state.period
             if kind == "target", let p = period { period = String(p.prefix(4)) }
             let region = ownRegion ?? sentenceRegion ?? state.place ?? state.home
             let measure = vocabulary.canonical(metric)

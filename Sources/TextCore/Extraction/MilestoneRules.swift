@@ -29,7 +29,7 @@ struct MilestoneRules {
     static let timeOfDay: [[Unicode.Scalar]] = ["上午", "下午", "晚上", "中午", "凌晨", "起", "晚", "，", " ", "当天"].map(\.scalars)
     static let prepositions: Set<Unicode.Scalar> = ["在", "从", "于", "由"]
 
-    func extract(_ sentence: Sentence, facts: SentenceFacts, state: inout ArticleState) -> [Milestone] {
+    func extract(_ sentence: Sentence, facts: SentenceFacts, state: ArticleState) -> [Milestone] {
         let s = sentence.scalars
         let dates = facts.dates.filter { !$0.isRange && !Self.isNominal($0, s) }
         guard !dates.isEmpty else { return [] }

@@ -30,6 +30,8 @@ public struct Gazetteer: Sendable {
     /// Every name and alias: scalars → place indices, bucketed by first scalar, longest first.
     private var byFirst: [Unicode.Scalar: [(alias: [Unicode.Scalar], places: [Int], isShort: Bool)]] = [:]
     private var byName: [String: [Int]] = [:]
+    /// Every alias with its places, across all files read (a local file adds to the national one).
+    private var aliasTable: [String: (places: [Int], isShort: Bool)] = [:]
 
     public init() {}
 
@@ -40,17 +42,12 @@ public struct Gazetteer: Sendable {
         var codes: [String: Int] = [:]
         var pending: [(index: Int, parentKey: String, line: Int)] = []
         var aliases: [(String, Int, Bool)] = []
-        var lineNumber = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+        for (f, lineNumber) in TSV.rows(text) {
             let coded = f.first.map { !$0.isEmpty && $0.allSatisfy(\.isNumber) } ?? false
             // code name level parent_code aliases | name level parent_name aliases
             let nameAt = coded ? 1 : 0
             guard f.count > nameAt + 1, !f[nameAt].isEmpty else { throw LexiconError("\(file):\(lineNumber): expected name and level") }
-            guard let level = Level(f[nameAt + 1]) else {
+            guard let level = Level(Substring(f[nameAt + 1])) else {
                 throw LexiconError("\(file):\(lineNumber): unknown level '\(f[nameAt + 1])' (province, city, county or town)")
             }
             let index = places.count
@@ -70,24 +67,19 @@ public struct Gazetteer: Sendable {
             let old = places[p.index]
             places[p.index] = Place(name: old.name, level: old.level, parent: parent)
         }
-        var grouped: [String: (places: [Int], isShort: Bool)] = [:]
         for (alias, index, short) in aliases {
-            var g = grouped[alias] ?? ([], short)
-            if !g.places.contains(index) { g.places.append(index) }
-            g.isShort = g.isShort && short
-            grouped[alias] = g
+            var entry = aliasTable[alias] ?? ([], short)
+            if !entry.places.contains(index) { entry.places.append(index) }
+            entry.isShort = entry.isShort && short
+            aliasTable[alias] = entry
         }
-        for (alias, g) in grouped {
+        // The lookup buckets, rebuilt once per file: by first scalar, longest alias first.
+        var buckets: [Unicode.Scalar: [(alias: [Unicode.Scalar], places: [Int], isShort: Bool)]] = [:]
+        for (alias, entry) in aliasTable {
             let scalars = Array(alias.unicodeScalars)
-            guard let first = scalars.first else { continue }
-            var bucket = byFirst[first] ?? []
-            if let i = bucket.firstIndex(where: { $0.alias == scalars }) {
-                bucket[i].places += g.places.filter { !bucket[i].places.contains($0) }
-            } else {
-                bucket.append((scalars, g.places, g.isShort))
-            }
-            byFirst[first] = bucket.sorted { $0.alias.count > $1.alias.count }
+            if let first = scalars.first { buckets[first, default: []].append((scalars, entry.places, entry.isShort)) }
         }
+        byFirst = buckets.mapValues { $0.sorted { $0.alias.count > $1.alias.count } }
     }
 
     public func chain(_ index: Int) -> [Int] {

@@ -76,16 +76,7 @@ public struct Lexicon: Sendable {
             }
             return text
         }
-        /// Non-comment lines as tab-separated fields, with their line numbers.
-        func rows(_ name: String) throws -> [(fields: [String], line: Int)] {
-            var out: [(fields: [String], line: Int)] = []
-            for (n, line) in try read(name).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let t = line.trimmingCharacters(in: .whitespaces)
-                if t.isEmpty || t.hasPrefix("#") { continue }
-                out.append((t.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }, n + 1))
-            }
-            return out
-        }
+        func rows(_ name: String) throws -> [(fields: [String], line: Int)] { TSV.rows(try read(name)) }
         var lex = Lexicon()
         for (f, line) in try rows("units.tsv") {
             var factor = 1.0

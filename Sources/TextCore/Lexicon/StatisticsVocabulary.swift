@@ -15,19 +15,14 @@ public struct StatisticsVocabulary: Sendable {
     public init() {}
 
     public mutating func add(contentsOf text: String, file: String) throws {
-        var lineNumber = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+        for (f, lineNumber) in TSV.rows(text) {
             guard f.count >= 2, !f[0].isEmpty else { throw LexiconError("\(file):\(lineNumber): expected canonical<TAB>dimension<TAB>aliases") }
-            guard let dim = Dimension(rawValue: String(f[1])) else {
+            guard let dim = Dimension(rawValue: f[1]) else {
                 throw LexiconError("\(file):\(lineNumber): unknown dimension '\(f[1])' (one of \(Dimension.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             let index = measures.count
-            measures.append(Measure(canonical: String(f[0]), dimension: dim))
-            let names = [String(f[0])] + (f.count > 2 ? f[2].split(separator: "|").map(String.init) : [])
+            measures.append(Measure(canonical: f[0], dimension: dim))
+            let names = [f[0]] + (f.count > 2 ? f[2].split(separator: "|").map(String.init) : [])
             for name in names where !name.isEmpty {
                 let key = Self.normalize(name)
                 if let other = byName[key], other != index {

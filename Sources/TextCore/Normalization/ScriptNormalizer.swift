@@ -13,6 +13,8 @@ import Foundation
 public enum ScriptNormalizer {
     public struct Result: Sendable {
         public var text: String
+        /// Written in traditional script (converted unless OpenCC's data could not be opened).
+        public var isTraditional: Bool
         public var convertedToSimplified: Bool
         public var pinyinRemoved: Int
         public var footnotesRemoved: Int
@@ -24,10 +26,11 @@ public enum ScriptNormalizer {
         let notes = removeFootnoteMarks(&scalars)
         var out = String(String.UnicodeScalarView(scalars))
         var converted = false
-        if looksTraditional(scalars), let simplified = OpenCC.t2s.convert(out) {
+        let traditional = looksTraditional(scalars)
+        if traditional, let simplified = OpenCC.t2s.convert(out) {
             out = simplified; converted = true
         }
-        return Result(text: out, convertedToSimplified: converted, pinyinRemoved: pinyin, footnotesRemoved: notes)
+        return Result(text: out, isTraditional: traditional, convertedToSimplified: converted, pinyinRemoved: pinyin, footnotesRemoved: notes)
     }
 
     /// A page is converted when it is written in traditional script: at least three of the most
@@ -41,29 +44,19 @@ public enum ScriptNormalizer {
         return trad >= 3 && trad * 100 >= han
     }
 
-    static let traditionalMarkers: Set<Unicode.Scalar> = Set("這個們來國會為區億經濟進與發長對說時產業現實關開體當點動從後質務標應種設計務內總權據資產義處門機組問題項導費達運環際歲數場連兩還電網歷萬車氣實線屬辦價張務請難雙議讓術農藝縣鄉鎮條營參統報壓廣貿貨衛醫療護險養覺觀證劃將規則認識優勢"
+    static let traditionalMarkers: Set<Unicode.Scalar> = Set("這個們來國會為區億經濟進與發長對說時產業現實關開體當點動從後質務標應種設計內總權據資義處門機組問題項導費達運環際歲數場連兩還電網歷萬車氣線屬辦價張請難雙議讓術農藝縣鄉鎮條營參統報壓廣貿貨衛醫療護險養覺觀證劃將規則認識優勢"
         .unicodeScalars)
 
     static let toneVowels: Set<Unicode.Scalar> = Set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ".unicodeScalars)
 
     /// `(zhǎng)` or `（zhǎng）` right after a hanzi: one pinyin syllable with a tone mark.
     static func removePinyinAnnotations(_ s: inout [Unicode.Scalar]) -> Int {
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(s.count)
-        var removed = 0, i = 0
-        while i < s.count {
-            let c = s[i]
-            if (c == "(" || c == "（"), let last = out.last, CharClass.isHan(last) {
-                var j = i + 1, tone = false
-                while j < s.count, j - i <= 7, isPinyinLetter(s[j]) { if toneVowels.contains(s[j]) { tone = true }; j += 1 }
-                if tone, j > i + 1, j < s.count, s[j] == ")" || s[j] == "）" {
-                    removed += 1; i = j + 1; continue
-                }
-            }
-            out.append(c); i += 1
+        removeSpans(&s) { s, i, out in
+            guard s[i] == "(" || s[i] == "（", let last = out.last, CharClass.isHan(last) else { return nil }
+            var j = i + 1, tone = false
+            while j < s.count, j - i <= 7, isPinyinLetter(s[j]) { if toneVowels.contains(s[j]) { tone = true }; j += 1 }
+            return tone && j > i + 1 && j < s.count && (s[j] == ")" || s[j] == "）") ? j + 1 : nil
         }
-        if removed > 0 { s = out }
-        return removed
     }
 
     static func isPinyinLetter(_ c: Unicode.Scalar) -> Bool {
@@ -72,19 +65,24 @@ public enum ScriptNormalizer {
 
     /// `[2]` or `［2］` directly before a digit: a footnote reference that would glue into the number.
     static func removeFootnoteMarks(_ s: inout [Unicode.Scalar]) -> Int {
+        removeSpans(&s) { s, i, _ in
+            guard s[i] == "[" || s[i] == "［" else { return nil }
+            var j = i + 1
+            while j < s.count, j - i <= 3, CharClass.isDigit(s[j]) { j += 1 }
+            return j > i + 1 && j + 1 < s.count && (s[j] == "]" || s[j] == "］") && CharClass.isDigit(s[j + 1]) ? j + 1 : nil
+        }
+    }
+
+    /// Removes every span `span` recognises (it returns the span's end, given the text, a position
+    /// and what has been kept so far); returns how many were removed. One pass, one copy at most.
+    static func removeSpans(_ s: inout [Unicode.Scalar],
+                            _ span: ([Unicode.Scalar], Int, [Unicode.Scalar]) -> Int?) -> Int {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(s.count)
         var removed = 0, i = 0
         while i < s.count {
-            let c = s[i]
-            if c == "[" || c == "［" {
-                var j = i + 1
-                while j < s.count, j - i <= 3, CharClass.isDigit(s[j]) { j += 1 }
-                if j > i + 1, j + 1 < s.count, s[j] == "]" || s[j] == "］", CharClass.isDigit(s[j + 1]) {
-                    removed += 1; i = j + 1; continue
-                }
-            }
-            out.append(c); i += 1
+            if let end = span(s, i, out) { removed += 1; i = end; continue }
+            out.append(s[i]); i += 1
         }
         if removed > 0 { s = out }
         return removed

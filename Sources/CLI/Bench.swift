@@ -138,17 +138,26 @@ struct ExtractBench: ParsableCommand {
     @Option(help: "Folder with manifest.json and the documents.") var source: String = "seeds"
     @Option(help: "Megabytes of article text to extract from.") var megabytes: Double = 50
     @Option(help: "Folder holding the lexicons.") var configDir: String = "config"
+    @Option(help: "Instead of --source: one sentence of N figures (全市新增项目，增长1个，增长1个…), issue 19's hostile input.")
+    var adversarial: Int?
 
     func run() throws {
+        let loadStart = Date()
         let extractor = Extractor(lexicon: try Lexicon.load(configDir: URL(fileURLWithPath: configDir)))
+        note(String(format: "lexicons loaded in %.2f s", Date().timeIntervalSince(loadStart)))
         var articles: [ArticleText] = []
-        for (e, bytes) in try sourceDocuments(source) {
-            for a in try Cleaner.clean(.init(bytes: bytes, contentType: nil, published: e.published, url: nil, sourceID: e.file)).articles {
-                articles.append(ArticleText(text: a.text, headline: a.headline, published: a.published, homeRegion: e.homeRegion))
+        if let n = adversarial {
+            articles = [ArticleText(text: "全市新增项目" + String(repeating: "，增长1个", count: n) + "。", published: "2025-06-10", homeRegion: "舟山市")]
+        } else {
+            for (e, bytes) in try sourceDocuments(source) {
+                for a in try Cleaner.clean(.init(bytes: bytes, contentType: nil, published: e.published, url: nil, sourceID: e.file)).articles {
+                    articles.append(ArticleText(text: a.text, headline: a.headline, published: a.published, homeRegion: e.homeRegion))
+                }
             }
         }
         let target = Int(megabytes * 1_000_000)
         var bytes = 0, indicators = 0, milestones = 0
+        let cpuStart = cpuSeconds()
         let start = Date()
         while bytes < target {
             for a in articles {
@@ -158,9 +167,9 @@ struct ExtractBench: ParsableCommand {
                 milestones += out.milestones.count
             }
         }
-        let seconds = Date().timeIntervalSince(start)
-        print(String(format: "extract: %.1f MB of article text in %.2f s = %.1f MB/s per core (%d indicators, %d milestones)",
-                     Double(bytes) / 1e6, seconds, Double(bytes) / 1e6 / seconds, indicators, milestones))
+        let seconds = Date().timeIntervalSince(start), cpu = cpuSeconds() - cpuStart
+        print(String(format: "extract: %.1f MB of article text in %.2f s wall, %.2f CPU s = %.1f MB per CPU-second (%d indicators, %d milestones)",
+                     Double(bytes) / 1e6, seconds, cpu, Double(bytes) / 1e6 / cpu, indicators, milestones))
     }
 }
 
@@ -168,4 +177,11 @@ struct ExtractBench: ParsableCommand {
 func sourceDocuments(_ source: String) throws -> [(entry: ManifestEntry, bytes: [UInt8])] {
     let folder = URL(fileURLWithPath: source)
     return try ManifestEntry.load(folder: folder).map { ($0, [UInt8](try Data(contentsOf: folder.appendingPathComponent($0.file)))) }
+}
+
+/// User plus system CPU time of this process so far.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }

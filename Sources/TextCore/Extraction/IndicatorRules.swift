@@ -12,6 +12,7 @@ struct IndicatorRules {
     let targetSentence: WordMatcher
     let comparison: WordMatcher
     let attributes: Set<String>
+    let countUnits: Set<String>
 
     init(lexicon: Lexicon) {
         scanner = QuantityScanner(lexicon: lexicon)
@@ -22,6 +23,7 @@ struct IndicatorRules {
         targetSentence = WordMatcher(lexicon.words(.targetSentence))
         comparison = WordMatcher(lexicon.words(.comparison))
         attributes = Set(lexicon.words(.attribute))
+        countUnits = Set(lexicon.words(.countUnit))
     }
 
     static let clauseBreaks: Set<Unicode.Scalar> = ["，", "；", "：", "。", "！", "？"]
@@ -44,10 +46,13 @@ struct IndicatorRules {
         var dateCursor = 0, mentionCursor = 0
         var sentencePeriod: String? = nil
         var sentenceRegion: String? = nil
+        // Where the last figure's following noun ended (47家500人以上企业): the next figure's
+        // words start after it.
+        var nounEnd = 0
         let sentenceTarget = facts.firstClauseEnd.map { targetSentence.contains(s, in: 0..<$0) } ?? false
         for (n, q) in quantities.enumerated() {
             let clauseStart = facts.clauseStart[q.start]
-            let preStart = n > 0 ? max(clauseStart, quantities[n - 1].end) : clauseStart
+            let preStart = max(n > 0 ? max(clauseStart, quantities[n - 1].end) : clauseStart, min(nounEnd, q.labelEnd))
             // Dates before this figure: those of earlier clauses set the sentence's period; those of
             // its own clause are its own (a comparison date only for this figure).
             var ownPeriod: String? = nil
@@ -92,7 +97,7 @@ struct IndicatorRules {
                 } else if items.count > 1 {
                     var labels = items.map { label.clean(removeChangeWords($0)) }
                     // 进口原油、机电产品: the trade verb of the first item applies to all.
-                    if let verb = label.tradeVerbs.first(where: { v in labels[0].hasSuffix(v) }) {
+                    if let verb = label.objectFirstVerbs.first(where: { v in labels[0].hasSuffix(v) }) {
                         labels = labels.map { $0.hasSuffix(verb) ? $0 : $0 + verb }
                     }
                     spread = (labels, 1, kind)
@@ -110,13 +115,15 @@ struct IndicatorRules {
             // A change, a share or an attribute of what came before names that measure.
             if isChange && metric.isEmpty { metric = lastMeasure ?? "" }
             if metric.hasPrefix("占"), let m = lastMeasure { metric = m + metric }
-            if attributes.contains(metric), let noun = countedNoun { metric = noun + metric }
+            if attributes.contains(metric), let noun = countedNoun, !attributes.contains(noun) { metric = noun + metric }
             // A count's noun may follow the figure (47家500人以上企业).
             // When it does, it is the counted thing; a short verb before it stays (集中签约11个项目).
-            if !Self.accountUnits.contains(q.unit) {
+            // An amount opening its clause takes it too (7528.05万元稳岗返还资金已发放到位).
+            if !Self.accountUnits.contains(q.unit) || metric.isEmpty {
                 let after = label.nounAfter(s, from: q.end)
-                if after.unicodeScalars.count >= 2, !metric.hasSuffix(after) {
-                    metric = metric.unicodeScalars.count <= 4 && !isChange ? metric + after : after
+                nounEnd = after.end
+                if after.noun.unicodeScalars.count >= 2, !metric.hasSuffix(after.noun) {
+                    metric = metric.unicodeScalars.count <= 4 && !isChange ? metric + after.noun : after.noun
                 }
             }
             // The measure may be named in an earlier clause without a figure of its own
@@ -134,7 +141,8 @@ struct IndicatorRules {
             if kind == "target", let p = period { period = String(p.prefix(4)) }
             let region = ownRegion ?? sentenceRegion ?? state.place ?? state.home
             let measure = vocabulary.canonical(metric)
-            out.append(Indicator(metric: metric, metricKey: measure?.canonical ?? StatisticsVocabulary.normalize(metric),
+            out.append(Indicator(metric: presented(metric, kind: kind, unit: q.unit),
+                                 metricKey: measure?.canonical ?? StatisticsVocabulary.normalize(metric),
                                  inVocabulary: measure != nil,
                                  subject: facts.project(before: q.start) ?? state.lastProject(ifPointedAt: facts, before: q.start),
                                  region: region, value: q.value, valueMax: q.valueMax, unit: q.unit, qualifier: q.qualifier,
@@ -142,6 +150,23 @@ struct IndicatorRules {
                                  start: sentence.start, end: sentence.start + s.count))
         }
         return out
+    }
+
+    /// The label as a table header names it (GUIDE.md): a count is the counted thing plus 数
+    /// (次数, 人数 for visits and people), a change is its measure plus 增速. The measure itself,
+    /// carried to later figures and keyed by the vocabulary, stays bare.
+    func presented(_ measure: String, kind: String, unit: String) -> String {
+        if kind == "change" {
+            return ["增速", "增幅", "增长率", "降幅"].contains(where: { measure.hasSuffix($0) }) ? measure : measure + "增速"
+        }
+        guard countUnits.contains(unit), let last = measure.last, !"数率量额比值".contains(last) else { return measure }
+        if measure.hasSuffix("人口") { return measure }
+        switch unit {
+        case "次": return measure + "次数"
+        case "人", "名": return measure.hasSuffix("人") ? measure + "数" : measure + "人数"
+        case "人次": return measure + "人次"
+        default: return measure + "数"
+        }
     }
 
     /// 新落地数、新开工数 → two items; 和/及 join the last two.

@@ -5,17 +5,21 @@
 /// reporting verbs a dictionary cannot tell from content verbs (实现 vs 开工).
 struct MetricLabel {
     let dictionary: WordDictionary
+    let vocabulary: StatisticsVocabulary
     let dropLeading: Set<String>
     let dropTrailing: Set<String>
-    let tradeVerbs: [String]
+    let objectFirstVerbs: [String]
     let dropInner: Set<String>
+    let copulas: Set<String>
 
     init(lexicon: Lexicon) {
         dictionary = lexicon.dictionary
+        vocabulary = lexicon.vocabulary
         dropLeading = Set(lexicon.words(.dropLeading))
         dropTrailing = Set(lexicon.words(.dropTrailing))
-        tradeVerbs = lexicon.words(.tradeVerb)
+        objectFirstVerbs = lexicon.words(.tradeVerb)
         dropInner = Set(lexicon.words(.dropInner))
+        copulas = Set(lexicon.words(.copula))
     }
 
     /// Parts of speech that never open a label (adverbs, pronouns, prepositions, conjunctions,
@@ -23,33 +27,49 @@ struct MetricLabel {
     static let leadingTags: Set<String> = ["d", "r", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "m", "q", "t", "tg", "f", "y", "e", "o", "ns", "nr", "nrt", "w", "zg"]
     /// Parts of speech that never close one.
     static let trailingTags: Set<String> = ["d", "r", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "y", "e", "o", "w", "f", "m", "a", "ad"]
+    /// The tag of a token the rules built themselves (a quoted name, a class bound): kept whole.
+    static let kept = "nz"
 
     /// `raw` is the text before the figure with dates, places and home words already cut out.
     func clean(_ raw: [Unicode.Scalar]) -> String {
         var s = Self.removeBracketed(raw)
         // Keep the head after the last 的 (城区符合条件的500人以上企业 → 500人以上企业).
         if let de = s.lastIndex(of: "的"), s.count - de - 1 >= 2 { s = Array(s[(de + 1)...]) }
-        var tokens = tokensKeepingQuotes(s)
-        // 科道、唯普等 / 包括A、B: examples listed before 等, or after 包括, are not the measure.
-        if let k = tokens.lastIndex(where: { $0.text == "等" }) { tokens = Array(tokens[(k + 1)...]) }
+        var tokens = tokens(s)
+        // 政策实施以来…: a time adverbial ends at 以来.
+        if let k = tokens.lastIndex(where: { $0.text == "以来" }) { tokens = Array(tokens[(k + 1)...]) }
+        // 科道、唯普等 (an enumeration of examples) names no measure; 招商推介等活动 keeps its class.
+        if let k = tokens.lastIndex(where: { $0.text == "等" }) {
+            if tokens[..<k].contains(where: { $0.text == "、" }) { tokens = Array(tokens[(k + 1)...]) } else { tokens.remove(at: k) }
+        }
         if let k = tokens.firstIndex(where: { $0.text == "包括" || $0.text == "涉及" }), k > 0 { tokens = Array(tokens[..<k]) }
         // 宜昌市人社局向…: an organisation and its preposition are the subject, not the measure.
         if let k = tokens.lastIndex(where: { $0.tag == "p" }), k > 0, tokens[..<k].contains(where: { Self.isOrganisation($0.text) }) {
             tokens = Array(tokens[(k + 1)...])
         }
+        // 用人单位发放稳岗返还资金: who acted goes; the verb and its object name the measure.
+        // (A two-character verb with a phrase of its own after it: 参保 in 职工医保参保人员 is part
+        // of the noun.)
+        if let k = tokens.indices.dropFirst().last(where: { tokens[$0].tag == "v" && tokens[$0].text.unicodeScalars.count >= 2 && !copulas.contains(tokens[$0].text) }),
+           tokens[..<k].contains(where: { $0.tag.hasPrefix("n") }), tokens[(k + 1)...].contains(where: { $0.tag.hasPrefix("n") || $0.tag == "vn" }),
+           Self.text(Array(tokens[(k + 1)...])).unicodeScalars.count >= 4,
+           !tokens[..<k].contains(where: { $0.tag == "v" || $0.tag == Self.kept }) {
+            tokens = Array(tokens[k...])
+        }
         var changed = true
         while changed && !tokens.isEmpty {
             changed = false
-            let remaining = tokens.count > 1 ? tokens[tokens.count - 1].end - tokens[1].start : 0
-            if let t = tokens.first, !t.text.hasSuffix("期"),
-               dropLeading.contains(t.text) && remaining > 2 || Self.leadingTags.contains(t.tag) || Self.isPunct(t.text) {
+            // A label the vocabulary knows as it stands (完成投资) is not trimmed further.
+            if vocabulary.canonical(Self.text(tokens)) != nil { break }
+            if let t = tokens.first, t.tag != Self.kept, !t.text.hasSuffix("期"),
+               dropLeading.contains(t.text) || Self.leadingTags.contains(t.tag) || Self.isPunct(t.text) {
                 tokens.removeFirst(); changed = true; continue
             }
-            if let t = tokens.last, dropTrailing.contains(t.text) || Self.trailingTags.contains(t.tag) || Self.isPunct(t.text) {
+            if let t = tokens.last, t.tag != Self.kept, dropTrailing.contains(t.text) || Self.trailingTags.contains(t.tag) || Self.isPunct(t.text) {
                 tokens.removeLast(); changed = true; continue
             }
             // A noun phrase then a verb (地区生产总值修订, 进出口总额位居): the verb is the predicate.
-            if tokens.count > 1, let t = tokens.last, t.tag == "v",
+            if tokens.count > 1, let t = tokens.last, t.tag == "v", t.text.unicodeScalars.count > 1,
                tokens.dropLast().contains(where: { $0.tag.hasPrefix("n") && $0.tag != "nr" }), tokens[tokens.count - 2].tag != "v" {
                 tokens.removeLast(); changed = true
             }
@@ -57,9 +77,9 @@ struct MetricLabel {
         // 规上工业企业实现增加值: a reporting verb inside the phrase goes too.
         if tokens.count > 2 { tokens.removeAll { dropInner.contains($0.text) } }
         guard !tokens.isEmpty else { return "" }
-        var label = tokens.flatMap { Array($0.text.unicodeScalars) }
-        // 出口机电产品 → 机电产品出口: the goods name the measure.
-        for verb in tradeVerbs {
+        var label = Array(Self.text(tokens).unicodeScalars)
+        // 出口机电产品 → 机电产品出口, 支出长护待遇 → 长护待遇支出: the object names the measure.
+        for verb in objectFirstVerbs {
             let v = Array(verb.unicodeScalars)
             if label.count > v.count + 1, label.matches(v, at: 0), !"口总额量值增降率".unicodeScalars.contains(label[v.count]) {
                 label = Array(label[v.count...]) + v
@@ -69,44 +89,81 @@ struct MetricLabel {
         return String(String.UnicodeScalarView(label))
     }
 
+    static func text(_ tokens: [WordDictionary.Token]) -> String { tokens.map(\.text).joined() }
+
     static let organisationSuffixes = ["局", "委", "办", "厅", "部门", "政府", "海关", "公司", "集团", "银行", "中心"]
     static func isOrganisation(_ t: String) -> Bool { t.count >= 2 && organisationSuffixes.contains { t.hasSuffix($0) } }
 
-    /// The dictionary's tokens, with a quoted name (“三类500强”) kept as one token.
-    func tokensKeepingQuotes(_ s: [Unicode.Scalar]) -> [WordDictionary.Token] {
+    /// The dictionary's tokens, with two kinds kept whole: a quoted name (“三类500强”) and a
+    /// class bound (亿元以上, 500人以上, 10亿元及以上, 百亿) — the class a count belongs to.
+    func tokens(_ s: [Unicode.Scalar]) -> [WordDictionary.Token] {
         var out: [WordDictionary.Token] = []
         var i = 0
         while i < s.count {
             if s[i] == "“", let close = s[(i + 1)...].firstIndex(of: "”") {
-                out.append(.init(text: s.string(i..<(close + 1)), tag: "nz", start: i, end: close + 1))
+                out.append(.init(text: s.string(i..<(close + 1)), tag: Self.kept, start: i, end: close + 1))
                 i = close + 1
                 continue
             }
-            var j = i
-            while j < s.count, s[j] != "“" { j += 1 }
+            if let end = Self.classBound(s, at: i) {
+                out.append(.init(text: s.string(i..<end), tag: Self.kept, start: i, end: end))
+                i = end
+                continue
+            }
+            var j = i + 1
+            while j < s.count, s[j] != "“", Self.classBound(s, at: j) == nil { j += 1 }
             out += dictionary.segment(Array(s[i..<j])).map { .init(text: $0.text, tag: $0.tag, start: $0.start + i, end: $0.end + i) }
             i = j
         }
         return out
     }
 
+    /// A number with a magnitude or unit and 以上/以下 (亿元以上, 500人以上, 10亿元及以上), or a bare
+    /// magnitude before a noun (百亿项目): the end of the bound, or nil.
+    static func classBound(_ s: [Unicode.Scalar], at i: Int) -> Int? {
+        guard i < s.count, i == 0 || !isNumberScalar(s[i - 1]) else { return nil }
+        var j = i
+        while j < s.count, isNumberScalar(s[j]) { j += 1 }
+        let digitsEnd = j
+        // A unit of up to two characters (元, 亿元, 万元, 人, 家, 吨).
+        var k = j
+        while k < s.count, k - j < 2, CharClass.isHan(s[k]), !s.matches(Array("以".unicodeScalars), at: k), !s.matches(Array("及".unicodeScalars), at: k) { k += 1 }
+        for bound in boundWords {
+            for unitEnd in [j, k] where s.matches(bound, at: unitEnd) && (digitsEnd > i || unitEnd > j) {
+                return unitEnd + bound.count
+            }
+        }
+        // 百亿项目, 千亿级: a magnitude word standing as the class.
+        if digitsEnd - i >= 2, s[digitsEnd - 1] == "亿" || s[digitsEnd - 1] == "万", digitsEnd < s.count, CharClass.isHan(s[digitsEnd]),
+           s[i...].prefix(digitsEnd - i).allSatisfy({ ChineseNumber.isChineseNumeral($0) || $0 == "亿" || $0 == "万" }) {
+            return digitsEnd
+        }
+        return nil
+    }
+
+    static let boundWords: [[Unicode.Scalar]] = ["及以上", "以上", "以下"].map(\.scalars)
+
+    static func isNumberScalar(_ c: Unicode.Scalar) -> Bool {
+        CharClass.isDigit(c) || c == "." || ChineseNumber.isChineseNumeral(c) || c == "万" || c == "亿"
+    }
+
     /// The noun a count names when it follows the figure (47家500人以上企业, 6个驻点招商工作站):
-    /// words up to the first adverb, preposition, particle, punctuation or digit-led figure.
-    func nounAfter(_ s: [Unicode.Scalar], from: Int) -> String {
+    /// words up to the first adverb, preposition, particle, punctuation or verb. Returns the noun
+    /// and where it ends, so the next figure's words start after it.
+    func nounAfter(_ s: [Unicode.Scalar], from: Int) -> (noun: String, end: Int) {
         var j = from
         while j < s.count, j - from < 14, !Self.stops.contains(s[j]) { j += 1 }
-        guard j > from else { return "" }
+        guard j > from else { return ("", from) }
         let window = Array(s[from..<j])
-        if window.count >= 2, window[0] == "以" && (window[1] == "上" || window[1] == "下") || window[0] == "左" && window[1] == "右" { return "" }
+        if window.count >= 2, window[0] == "以" && (window[1] == "上" || window[1] == "下") || window[0] == "左" && window[1] == "右" { return ("", from) }
         var end = 0
-        for t in tokensKeepingQuotes(window) {
-            // 500人以上企业: a class bound inside the noun.
-            if t.text == "以上" || t.text == "以下" || t.text == "及以上" { end = t.end; continue }
+        for t in tokens(window) {
+            if t.tag == Self.kept { end = t.end; continue }
             if Self.trailingTags.contains(t.tag) || dropTrailing.contains(t.text) || t.text == "的" { break }
             if t.tag.hasPrefix("v") && t.tag != "vn" && end > 0 { break }
             end = t.end
         }
-        return String(String.UnicodeScalarView(window[..<end]))
+        return (String(String.UnicodeScalarView(window[..<end])), from + end)
     }
 
     static let stops: Set<Unicode.Scalar> = ["，", "；", "。", "、", "：", "（", "！", "？", " "]

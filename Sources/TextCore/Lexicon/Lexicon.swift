@@ -31,8 +31,12 @@ public struct Lexicon: Sendable {
         case anaphora
         /// An attribute of what was just counted (总投资, 年度计划投资): the label takes the counted noun.
         case attribute
-        /// Trade verbs written before their goods (出口机电产品 → 机电产品出口).
+        /// Verbs written before the object that names the measure (出口机电产品 → 机电产品出口).
         case tradeVerb = "trade_verb"
+        /// Verbs that link a measure to its value or share (占, 为, 是): never the measure's own verb.
+        case copula
+        /// Units that count things: the label names the counted thing plus 数 (项目数, 次数, 人数).
+        case countUnit = "count_unit"
         /// A number before these is part of a name, not a figure (届, 大).
         case notFigureAfter = "not_figure_after"
         /// After an action verb: the verb is part of a noun (完成情况, 签约仪式).

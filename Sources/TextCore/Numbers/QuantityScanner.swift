@@ -142,7 +142,11 @@ struct QuantityScanner {
         while r >= 2, s[r - 2] == "每", CharClass.isHan(s[r - 1]) {
             denominators.insert(String(s[r - 1]), at: 0); r -= 2
         }
-        if !denominators.isEmpty { unitName += "/" + denominators.joined(separator: "/") }
+        if !denominators.isEmpty {
+            unitName += "/" + denominators.joined(separator: "/")
+            // 筹资标准为每人每年90元: the rate phrase belongs to the unit, not to the label.
+            labelEnd = min(labelEnd, r)
+        }
         return Quantity(value: value, valueMax: valueMax, unit: unitName, qualifier: qualifier, start: i, end: j, labelEnd: labelEnd)
     }
 }

@@ -6,11 +6,13 @@ public struct Extractor: Sendable {
     let lexicon: Lexicon
     let indicators: IndicatorRules
     let milestones: MilestoneRules
+    let comparison: WordMatcher
 
     public init(lexicon: Lexicon) {
         self.lexicon = lexicon
         indicators = IndicatorRules(lexicon: lexicon)
         milestones = MilestoneRules(lexicon: lexicon)
+        comparison = WordMatcher(lexicon.words(.comparison))
     }
 
     public func extract(_ article: ArticleText) -> Extracted {
@@ -27,7 +29,7 @@ public struct Extractor: Sendable {
         var out = Extracted()
         var seen = Set<String>()
         for sentence in Sentence.split(article.text) {
-            let facts = SentenceFacts(sentence, dates: dates, regions: regions, lastYear: &lastYear)
+            let facts = SentenceFacts(sentence, dates: dates, regions: regions, comparison: comparison, lastYear: &lastYear)
             state.enter(paragraph: sentence.paragraph)
             let before = state
             out.indicators += indicators.extract(sentence, facts: facts, state: &state)
@@ -51,11 +53,22 @@ struct ArticleState {
     var paragraphPeriod: String?
     var paragraph = -1
     var projects: [String] = []
+    /// The period of the last figure, for a 其中 sentence that follows it.
+    var lastFigurePeriod: String?
+    /// The measure the paragraph last named, for a change that names none (增速分别为…).
+    var paragraphMeasure: String?
 
     init(home: String?) { self.home = home }
 
     mutating func enter(paragraph p: Int) {
-        if p != paragraph { paragraph = p; paragraphPeriod = nil }
+        if p != paragraph { paragraph = p; paragraphPeriod = nil; paragraphMeasure = nil }
+    }
+
+    /// The lead's first figure with a year or a statistical period dates the article
+    /// (去年全市实现地区生产总值… in a report on last year).
+    mutating func noteFigurePeriod(_ period: String?, paragraph p: Int) {
+        lastFigurePeriod = period
+        if articlePeriod == nil, p <= 1, let period, period.count == 4 || period.contains("/") { articlePeriod = period }
     }
 
     var period: String? { paragraphPeriod ?? articlePeriod }
@@ -66,7 +79,7 @@ struct ArticleState {
     }
 
     mutating func finish(sentence facts: SentenceFacts) {
-        if let p = facts.dates.last(where: \.statistical) {
+        if let p = facts.establishedPeriod, p.statistical {
             paragraphPeriod = p.value
             // The lead's period is the article's (a bulletin's 全年); later paragraphs keep theirs.
             if articlePeriod == nil, paragraph <= 1 { articlePeriod = p.value }

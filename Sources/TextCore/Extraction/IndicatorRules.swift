@@ -10,7 +10,6 @@ struct IndicatorRules {
     let change: WordMatcher
     let target: WordMatcher
     let targetSentence: WordMatcher
-    let comparison: WordMatcher
     let attributes: Set<String>
     let countUnits: Set<String>
 
@@ -21,7 +20,6 @@ struct IndicatorRules {
         change = WordMatcher(lexicon.words(.change))
         target = WordMatcher(lexicon.words(.target))
         targetSentence = WordMatcher(lexicon.words(.targetSentence))
-        comparison = WordMatcher(lexicon.words(.comparison))
         attributes = Set(lexicon.words(.attribute))
         countUnits = Set(lexicon.words(.countUnit))
     }
@@ -55,16 +53,20 @@ struct IndicatorRules {
             let preStart = max(n > 0 ? max(clauseStart, quantities[n - 1].end) : clauseStart, min(nounEnd, q.labelEnd))
             // Dates before this figure: those of earlier clauses set the sentence's period; those of
             // its own clause are its own (a comparison date only for this figure).
+            let isChange = Self.changeUnits.contains(q.unit) && change.contains(s, in: preStart..<q.labelEnd)
             var ownPeriod: String? = nil
             while dateCursor < facts.dates.count, facts.dates[dateCursor].start < q.start {
                 let d = facts.dates[dateCursor]
-                let compared = comparison.endsBefore(s, d.start, within: 3)
-                if facts.isAnnouncement(d) { dateCursor += 1; continue }
+                defer { dateCursor += 1 }
+                if facts.isAnnouncement(d) { continue }
+                // A compared date (已超2020年全年的…) is its own figure's period, unless the figure is
+                // the change against it (同比去年增长7.3%); it never holds for later clauses.
+                if facts.isCompared(d) {
+                    if d.start >= preStart && !isChange { ownPeriod = d.value }
+                    continue
+                }
                 if d.start >= preStart { ownPeriod = d.value }
-                // A comparison's date is its figure's alone; any other date also holds for the
-                // clauses that follow it.
-                if !compared { sentencePeriod = d.value }
-                dateCursor += 1
+                sentencePeriod = d.value
             }
             // Places before this figure, likewise.
             var ownRegion: String? = nil
@@ -78,7 +80,6 @@ struct IndicatorRules {
             }
             // The words of the figure's own clause, without dates and places.
             let raw = facts.labelWords(s, from: preStart, to: q.labelEnd)
-            let isChange = Self.changeUnits.contains(q.unit) && change.contains(s, in: preStart..<q.labelEnd)
             var kind = isChange ? "change" : "actual"
             if !isChange, sentenceTarget || target.containsWord(s, in: clauseStart..<q.labelEnd, dictionary: label.dictionary) { kind = "target" }
 
@@ -88,8 +89,8 @@ struct IndicatorRules {
                 metric = sp.labels[sp.next]; spread?.next += 1; kind = sp.kind
             } else if let at = raw.firstIndex(of: "分别".scalars) {
                 let items = Self.listItems(Array(raw[..<at]))
-                let clauseDates = facts.dates.filter { $0.start >= preStart && $0.end <= q.start }
-                if clauseDates.count > 1 {
+                let clauseDates = facts.listedDates(before: q.start, from: preStart)
+                if clauseDates.count > 1, items.count <= clauseDates.count {
                     // 一季度、上半年分别增长…: the periods are spread, the measure carries.
                     periodSpread = (clauseDates.map(\.value), 1); ownPeriod = clauseDates[0].value
                     let words = removeChangeWords(Array(raw[..<at]) + Array(raw[(at + 2)...]))
@@ -112,8 +113,15 @@ struct IndicatorRules {
                 ownPeriod = ps.periods[ps.next]; periodSpread?.next += 1
                 if metric.isEmpty { metric = lastMeasure ?? "" }
             }
+            // 以21.6%的进出口额增幅领跑: what the figure measures follows it, after 的.
+            if metric.isEmpty, q.unit == "%", q.end < s.count, s[q.end] == "的" {
+                let after = label.nounAfter(s, from: q.end + 1).noun
+                let words = Array(after.unicodeScalars)
+                if change.contains(words, in: 0..<words.count) { kind = "change"; metric = label.clean(removeChangeWords(words)) }
+                else { metric = after }
+            }
             // A change, a share or an attribute of what came before names that measure.
-            if isChange && metric.isEmpty { metric = lastMeasure ?? "" }
+            if kind == "change" && metric.isEmpty { metric = lastMeasure ?? "" }
             if metric.hasPrefix("占"), let m = lastMeasure { metric = m + metric }
             if attributes.contains(metric), let noun = countedNoun, !attributes.contains(noun) { metric = noun + metric }
             // A count's noun may follow the figure (47家500人以上企业).
@@ -128,16 +136,21 @@ struct IndicatorRules {
             }
             // The measure may be named in an earlier clause without a figure of its own
             // (全市固定资产投资平稳增长，…，增幅达到了9.2%).
+            // Else, for a change, the measure the paragraph last named (增速分别为10.5%、9.1%).
             if metric.isEmpty, lastMeasure == nil, clauseStart > 0 {
                 let previous = facts.clauseStart[clauseStart - 1]
-                metric = label.clean(removeChangeWords(facts.labelWords(s, from: previous, to: clauseStart - 1)))
+                let named = label.clean(removeChangeWords(facts.labelWords(s, from: previous, to: clauseStart - 1)))
+                if vocabulary.canonical(named) != nil || !isChange { metric = named }
             }
-            if metric.isEmpty { metric = lastMeasure ?? "" }
+            if metric.isEmpty { metric = lastMeasure ?? (isChange ? state.paragraphMeasure : nil) ?? "" }
             guard !metric.isEmpty else { continue }
             if kind != "change" { lastMeasure = metric }
+            state.paragraphMeasure = lastMeasure ?? state.paragraphMeasure
             if !Self.accountUnits.contains(q.unit), !isChange { countedNoun = metric.hasSuffix("数") ? String(metric.dropLast()) : metric }
 
-            var period = ownPeriod ?? sentencePeriod ?? state.period
+            // 其中… is part of what the sentence before reported, for the same period.
+            var period = ownPeriod ?? sentencePeriod ?? (facts.opensWithPart ? state.lastFigurePeriod : nil) ?? state.period
+            state.noteFigurePeriod(period, paragraph: sentence.paragraph)
             if kind == "target", let p = period { period = String(p.prefix(4)) }
             let region = ownRegion ?? sentenceRegion ?? state.place ?? state.home
             let measure = vocabulary.canonical(metric)

@@ -14,8 +14,14 @@ struct SentenceFacts {
     static let projectSuffixes: [[Unicode.Scalar]] = ["项目", "工程", "产业园", "园区", "基地", "通道", "大桥", "码头", "机场", "中心"].map(\.scalars)
     static let projectStops: Set<Unicode.Scalar> = ["，", "的", "在", "是", "了", "和", "与", "及", "该", "、", "“", "”", "：", "；", "为", "个", "项", "将", "已"]
 
-    init(_ sentence: Sentence, dates finder: DateFinder, regions: Regions, lastYear: inout Int?) {
+    /// Dates a comparison word stands just before (比上年, 较一季度, 已超2020年全年).
+    private let compared: Set<Int>
+    private let sentenceScalars: [Unicode.Scalar]
+    private var scalarsOpen: ArraySlice<Unicode.Scalar> { sentenceScalars.prefix(4) }
+
+    init(_ sentence: Sentence, dates finder: DateFinder, regions: Regions, comparison: WordMatcher, lastYear: inout Int?) {
         let s = sentence.scalars
+        sentenceScalars = s
         var starts = [Int](repeating: 0, count: s.count + 1)
         var current = 0
         var first: Int? = nil
@@ -30,6 +36,7 @@ struct SentenceFacts {
         firstClauseEnd = first
         announcementClauses = announce
         dates = finder.find(in: s, lastYear: &lastYear)
+        compared = Set(dates.filter { comparison.endsBefore(s, $0.start, within: 3) }.map(\.start))
         mentions = regions.mentions(in: s)
         anaphoraEnds = mentions.filter(\.isAnaphora).map(\.end)
         projects = Self.projectNames(in: s)
@@ -41,6 +48,29 @@ struct SentenceFacts {
         guard d.start < clauseStart.count else { return false }
         return announcementClauses.contains(clauseStart[d.start]) || d.value.count == 10 && !announcementClauses.isEmpty
     }
+
+    func isCompared(_ d: DateFinder.Found) -> Bool { compared.contains(d.start) }
+
+    /// The sentence opens with 其中: a part of what the text just reported.
+    var opensWithPart: Bool { scalarsOpen.starts(with: "其中".unicodeScalars) }
+
+    /// Dates listed together for 分别 to spread: those of the figure's clause, or else the last
+    /// run of dates joined only by 、/和 earlier in the sentence (2021年一季度、上半年，…增速分别…).
+    func listedDates(before end: Int, from clause: Int) -> [DateFinder.Found] {
+        let own = dates.filter { $0.start >= clause && $0.end <= end }
+        if own.count > 1 { return own }
+        var run: [DateFinder.Found] = []
+        for d in dates where d.end <= clause {
+            if let last = run.last, d.start - last.end <= 1, d.start == last.end || "、和".unicodeScalars.contains(sentenceScalars[last.end]) {
+                run.append(d)
+            } else { run = [d] }
+        }
+        return run.count > 1 ? run : own
+    }
+
+    /// The period this sentence establishes for the text after it: its last date that is neither
+    /// compared with nor the day news came out.
+    var establishedPeriod: DateFinder.Found? { dates.last { !isCompared($0) && !isAnnouncement($0) } }
 
     func pointsBack(before: Int) -> Bool { anaphoraEnds.contains { $0 <= before } }
 

@@ -18,7 +18,7 @@ public struct Extractor: Sendable {
     public func extract(_ article: ArticleText) -> Extracted {
         let regions = Regions(lexicon: lexicon, home: article.homeRegion)
         let dates = DateFinder(published: article.published)
-        var state = ArticleState(home: article.homeRegion)
+        var state = ArticleState(home: article.homeRegion, published: dates.published.map { ($0.y, $0.m) })
         var lastYear: Int? = nil
         // The headline's statistical period is the article's (宁波前三季度经济运行情况).
         if let headline = article.headline {
@@ -58,7 +58,19 @@ struct ArticleState {
     /// The measure the paragraph last named, for a change that names none (增速分别为…).
     var paragraphMeasure: String?
 
-    init(home: String?) { self.home = home }
+    /// Year and month of publication: a goal whose period ended before it is a figure.
+    let published: (y: Int, m: Int)?
+
+    init(home: String?, published: (y: Int, m: Int)?) { self.home = home; self.published = published }
+
+    /// Whether a period (YYYY, YYYY-MM, YYYY-MM/YYYY-MM) ended before the publication month.
+    func isPast(_ period: String) -> Bool {
+        guard let pub = published else { return false }
+        let end = period.split(separator: "/").last.map(String.init) ?? period
+        guard let y = Int(end.prefix(4)) else { return false }
+        let m = end.count >= 7 ? Int(end.dropFirst(5).prefix(2)) ?? 12 : 12
+        return (y, m) < (pub.y, pub.m)
+    }
 
     mutating func enter(paragraph p: Int) {
         if p != paragraph { paragraph = p; paragraphPeriod = nil; paragraphMeasure = nil }

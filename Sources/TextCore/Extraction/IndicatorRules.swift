@@ -12,6 +12,7 @@ struct IndicatorRules {
     let targetSentence: WordMatcher
     let attributes: Set<String>
     let countUnits: Set<String>
+    let conversion: WordMatcher
 
     init(lexicon: Lexicon) {
         scanner = QuantityScanner(lexicon: lexicon)
@@ -22,6 +23,7 @@ struct IndicatorRules {
         targetSentence = WordMatcher(lexicon.words(.targetSentence))
         attributes = Set(lexicon.words(.attribute))
         countUnits = Set(lexicon.words(.countUnit))
+        conversion = WordMatcher(lexicon.words(.conversion))
     }
 
     static let clauseBreaks: Set<Unicode.Scalar> = ["，", "；", "：", "。", "！", "？"]
@@ -40,7 +42,8 @@ struct IndicatorRules {
         var lastMeasure: String? = nil
         var countedNoun: String? = nil
         var spread: (labels: [String], next: Int, kind: String)? = nil
-        var periodSpread: (periods: [String], next: Int)? = nil
+        var periodSpread: (periods: [String], next: Int, kind: String)? = nil
+        var spreadMeasure: String? = nil
         var dateCursor = 0, mentionCursor = 0
         var sentencePeriod: String? = nil
         var sentenceRegion: String? = nil
@@ -62,7 +65,9 @@ struct IndicatorRules {
                 // A compared date (已超2020年全年的…) is its own figure's period, unless the figure is
                 // the change against it (同比去年增长7.3%); it never holds for later clauses.
                 if facts.isCompared(d) {
-                    if d.start >= preStart && !isChange { ownPeriod = d.value }
+                    // (较一季度的-7%: the figure is the compared period's own value.)
+                    let valueOfIt = s.string(d.end..<q.labelEnd) == "的"
+                    if d.start >= preStart && (!isChange || valueOfIt) { ownPeriod = d.value }
                     continue
                 }
                 if d.start >= preStart { ownPeriod = d.value }
@@ -92,7 +97,7 @@ struct IndicatorRules {
                 let clauseDates = facts.listedDates(before: q.start, from: preStart)
                 if clauseDates.count > 1, items.count <= clauseDates.count {
                     // 一季度、上半年分别增长…: the periods are spread, the measure carries.
-                    periodSpread = (clauseDates.map(\.value), 1); ownPeriod = clauseDates[0].value
+                    periodSpread = (clauseDates.map(\.value), 1, kind); ownPeriod = clauseDates[0].value
                     let words = removeChangeWords(Array(raw[..<at]) + Array(raw[(at + 2)...]))
                     metric = label.clean(words.filter { $0 != "、" })
                 } else if items.count > 1 {
@@ -109,10 +114,13 @@ struct IndicatorRules {
             } else {
                 metric = label.clean(isChange ? removeChangeWords(raw) : raw)
             }
-            if let ps = periodSpread, ps.next < ps.periods.count, raw.allSatisfy({ $0 == "、" || $0 == " " }) {
-                ownPeriod = ps.periods[ps.next]; periodSpread?.next += 1
-                if metric.isEmpty { metric = lastMeasure ?? "" }
+            if let ps = periodSpread, ps.next < ps.periods.count, raw.allSatisfy({ $0 == "、" || $0 == "和" || $0 == " " }) {
+                ownPeriod = ps.periods[ps.next]; periodSpread?.next += 1; kind = ps.kind
+                if metric.isEmpty { metric = spreadMeasure ?? lastMeasure ?? "" }
             }
+            // 按年平均汇率折算为11449美元: the same measure in another unit.
+            let converted = conversion.contains(s, in: preStart..<q.labelEnd)
+            if converted, let m = lastMeasure { metric = m }
             // 以21.6%的进出口额增幅领跑: what the figure measures follows it, after 的.
             if metric.isEmpty, q.unit == "%", q.end < s.count, s[q.end] == "的" {
                 let after = label.nounAfter(s, from: q.end + 1).noun
@@ -137,20 +145,27 @@ struct IndicatorRules {
             // The measure may be named in an earlier clause without a figure of its own
             // (全市固定资产投资平稳增长，…，增幅达到了9.2%).
             // Else, for a change, the measure the paragraph last named (增速分别为10.5%、9.1%).
-            if metric.isEmpty, lastMeasure == nil, clauseStart > 0 {
-                let previous = facts.clauseStart[clauseStart - 1]
-                let named = label.clean(removeChangeWords(facts.labelWords(s, from: previous, to: clauseStart - 1)))
-                if vocabulary.canonical(named) != nil || !isChange { metric = named }
+            if metric.isEmpty, lastMeasure == nil {
+                var end = clauseStart
+                while metric.isEmpty, end > 0 {
+                    let previous = facts.clauseStart[end - 1]
+                    let named = label.clean(removeChangeWords(facts.labelWords(s, from: previous, to: end - 1)))
+                    if vocabulary.canonical(named) != nil || !isChange && end == clauseStart { metric = named }
+                    end = previous
+                }
             }
             if metric.isEmpty { metric = lastMeasure ?? (isChange ? state.paragraphMeasure : nil) ?? "" }
             guard !metric.isEmpty else { continue }
-            if kind != "change" { lastMeasure = metric }
+            if periodSpread?.next == 1 { spreadMeasure = metric }
+            if kind != "change" && !converted { lastMeasure = metric }
             state.paragraphMeasure = lastMeasure ?? state.paragraphMeasure
             if !Self.accountUnits.contains(q.unit), !isChange { countedNoun = metric.hasSuffix("数") ? String(metric.dropLast()) : metric }
 
             // 其中… is part of what the sentence before reported, for the same period.
             var period = ownPeriod ?? sentencePeriod ?? (facts.opensWithPart ? state.lastFigurePeriod : nil) ?? state.period
             state.noteFigurePeriod(period, paragraph: sentence.paragraph)
+            // A goal is for a time still ahead: an estimate of a period already past is a figure.
+            if kind == "target", let p = period, state.isPast(p) { kind = "actual" }
             if kind == "target", let p = period { period = String(p.prefix(4)) }
             let region = ownRegion ?? sentenceRegion ?? state.place ?? state.home
             let measure = vocabulary.canonical(metric)
@@ -195,8 +210,13 @@ struct IndicatorRules {
     /// segmentation (增加 in 增加值 stays).
     func removeChangeWords(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
-        for t in label.dictionary.segment(s) where !change.isWord(Array(t.text.unicodeScalars)) {
-            out += s[t.start..<t.end]
+        let tokens = label.dictionary.segment(s)
+        var k = 0
+        while k < tokens.count {
+            // A change word may span two tokens (名义 增长).
+            if k + 1 < tokens.count, change.isWord(Array(s[tokens[k].start..<tokens[k + 1].end])) { k += 2; continue }
+            if !change.isWord(Array(tokens[k].text.unicodeScalars)) { out += s[tokens[k].start..<tokens[k].end] }
+            k += 1
         }
         return out
     }

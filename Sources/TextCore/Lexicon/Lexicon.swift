@@ -35,6 +35,8 @@ public struct Lexicon: Sendable {
         case tradeVerb = "trade_verb"
         /// Verbs that link a measure to its value or share (占, 为, 是): never the measure's own verb.
         case copula
+        /// A conversion of the figure before into another unit (折算为…美元): the same measure.
+        case conversion
         /// Units that count things: the label names the counted thing plus 数 (项目数, 次数, 人数).
         case countUnit = "count_unit"
         /// A number before these is part of a name, not a figure (届, 大).

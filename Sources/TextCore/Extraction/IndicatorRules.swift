@@ -112,7 +112,7 @@ struct IndicatorRules {
                     metric = label.clean(removeChangeWords(Array(raw[..<at])))
                 }
             } else {
-                metric = label.clean(isChange ? removeChangeWords(raw) : raw)
+                metric = label.clean(isChange ? removeChangeWords(raw) : raw, rate: q.unit == "%")
             }
             if let ps = periodSpread, ps.next < ps.periods.count, raw.allSatisfy({ $0 == "、" || $0 == "和" || $0 == " " }) {
                 ownPeriod = ps.periods[ps.next]; periodSpread?.next += 1; kind = ps.kind
@@ -122,7 +122,7 @@ struct IndicatorRules {
             let converted = conversion.contains(s, in: preStart..<q.labelEnd)
             if converted, let m = lastMeasure { metric = m }
             // 以21.6%的进出口额增幅领跑: what the figure measures follows it, after 的.
-            if metric.isEmpty, q.unit == "%", q.end < s.count, s[q.end] == "的" {
+            if metric.isEmpty, q.end < s.count, s[q.end] == "的" {
                 let after = label.nounAfter(s, from: q.end + 1).noun
                 let words = Array(after.unicodeScalars)
                 if change.contains(words, in: 0..<words.count) { kind = "change"; metric = label.clean(removeChangeWords(words)) }
@@ -140,6 +140,10 @@ struct IndicatorRules {
                 nounEnd = after.end
                 if after.noun.unicodeScalars.count >= 2, !metric.hasSuffix(after.noun) {
                     metric = metric.unicodeScalars.count <= 4 && !isChange ? metric + after.noun : after.noun
+                    // 5个项目已入驻 → 入驻项目: what the clause says of the counted thing.
+                    if let predicate = label.predicateAfter(s, from: after.end), !metric.hasPrefix(predicate) {
+                        metric = predicate + after.noun
+                    }
                 }
             }
             // The measure may be named in an earlier clause without a figure of its own

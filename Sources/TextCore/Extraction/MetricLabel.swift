@@ -31,7 +31,7 @@ struct MetricLabel {
     static let kept = "nz"
 
     /// `raw` is the text before the figure with dates, places and home words already cut out.
-    func clean(_ raw: [Unicode.Scalar]) -> String {
+    func clean(_ raw: [Unicode.Scalar], rate: Bool = false) -> String {
         var s = Self.removeBracketed(raw)
         // Keep the head after the last 的 (城区符合条件的500人以上企业 → 500人以上企业).
         if let de = s.lastIndex(of: "的"), s.count - de - 1 >= 2 { s = Array(s[(de + 1)...]) }
@@ -39,10 +39,13 @@ struct MetricLabel {
         // 政策实施以来…: a time adverbial ends at 以来.
         if let k = tokens.lastIndex(where: { $0.text == "以来" }) { tokens = Array(tokens[(k + 1)...]) }
         // 科道、唯普等 (an enumeration of examples) names no measure; 招商推介等活动 keeps its class.
+        // What introduces the enumeration (此次集中开工涉及…等) still names the measure.
+        let introducer = tokens.firstIndex { $0.text == "包括" || $0.text == "涉及" }
         if let k = tokens.lastIndex(where: { $0.text == "等" }) {
-            if tokens[..<k].contains(where: { $0.text == "、" }) { tokens = Array(tokens[(k + 1)...]) } else { tokens.remove(at: k) }
-        }
-        if let k = tokens.firstIndex(where: { $0.text == "包括" || $0.text == "涉及" }), k > 0 { tokens = Array(tokens[..<k]) }
+            if tokens[..<k].contains(where: { $0.text == "、" }) {
+                tokens = Array(tokens[..<(introducer ?? 0)]) + Array(tokens[(k + 1)...])
+            } else { tokens.remove(at: k) }
+        } else if let k = introducer, k > 0 { tokens = Array(tokens[..<k]) }
         // 宜昌市人社局向…: an organisation and its preposition are the subject, not the measure.
         if let k = tokens.lastIndex(where: { $0.tag == "p" }), k > 0, tokens[..<k].contains(where: { Self.isOrganisation($0.text) }) {
             tokens = Array(tokens[(k + 1)...])
@@ -68,7 +71,12 @@ struct MetricLabel {
             if let t = tokens.last, t.tag != Self.kept, dropTrailing.contains(t.text) || Self.trailingTags.contains(t.tag) || Self.isPunct(t.text) {
                 tokens.removeLast(); changed = true; continue
             }
-            // A noun phrase then a verb (地区生产总值修订, 进出口总额位居): the verb is the predicate.
+            // A noun phrase then a verb (地区生产总值修订, 进出口总额位居): the verb is the predicate;
+            // for a rate it is what the rate measures (政策兑现100% → 政策兑现率).
+            if rate, tokens.count > 1, let t = tokens.last, t.tag == "v", t.text.unicodeScalars.count > 1 {
+                tokens.append(.init(text: "率", tag: "n", start: t.end, end: t.end))
+                break
+            }
             if tokens.count > 1, let t = tokens.last, t.tag == "v", t.text.unicodeScalars.count > 1,
                tokens.dropLast().contains(where: { $0.tag.hasPrefix("n") && $0.tag != "nr" }), tokens[tokens.count - 2].tag != "v" {
                 tokens.removeLast(); changed = true
@@ -78,6 +86,7 @@ struct MetricLabel {
         if tokens.count > 2 { tokens.removeAll { dropInner.contains($0.text) } }
         guard !tokens.isEmpty else { return "" }
         var label = Array(Self.text(tokens).unicodeScalars)
+        if label.last == "率" { return String(String.UnicodeScalarView(label)) }
         // 出口机电产品 → 机电产品出口, 支出长护待遇 → 长护待遇支出: the object names the measure.
         for verb in objectFirstVerbs {
             let v = Array(verb.unicodeScalars)
@@ -164,6 +173,21 @@ struct MetricLabel {
             end = t.end
         }
         return (String(String.UnicodeScalarView(window[..<end])), from + end)
+    }
+
+    /// What a counted noun's clause says of it (5个项目已入驻, 140项事项全市通办, 220项事项“一张身份
+    /// 证办成事”): a short predicate to the clause's end, without adverbs; it qualifies the count.
+    func predicateAfter(_ s: [Unicode.Scalar], from: Int) -> String? {
+        var j = from
+        while j < s.count, j - from <= 10, !Self.stops.contains(s[j]) { j += 1 }
+        guard j > from, j - from <= 10, j == s.count || Self.stops.contains(s[j]) else { return nil }
+        let rest = Array(s[from..<j])
+        if rest.first == "“", rest.last == "”" { return String(String.UnicodeScalarView(rest)) }
+        guard !rest.contains(where: { CharClass.isDigit($0) || ChineseNumber.isChineseNumeral($0) }) else { return nil }
+        var tokens = tokens(rest)
+        while let t = tokens.first, t.tag == "d" || dropTrailing.contains(t.text) { tokens.removeFirst() }
+        guard !tokens.isEmpty, tokens.contains(where: { $0.tag == "v" }), tokens.allSatisfy({ !Self.isPunct($0.text) }) else { return nil }
+        return Self.text(tokens)
     }
 
     static let stops: Set<Unicode.Scalar> = ["，", "；", "。", "、", "：", "（", "！", "？", " "]

@@ -79,7 +79,9 @@ struct MilestoneRules {
             }
             let object = cutClause(s, from: j)
             // 入驻事项1320项, 完成投资21.75亿元: a verb reporting a figure, not a step.
-            if object.contains(where: { CharClass.isDigit(s[$0]) }) && !object.contains(where: { ceremony.match(s, at: $0) != nil || gathering.match(s, at: $0) != nil }) { continue }
+            // (A year in a title, 2020年度…的通知, is not a figure.)
+            if object.contains(where: { CharClass.isDigit(s[$0]) && ($0 + 1 == s.count || !CharClass.isDigit(s[$0 + 1]) && !"年月日号".unicodeScalars.contains(s[$0 + 1])) })
+                && !object.contains(where: { ceremony.match(s, at: $0) != nil || gathering.match(s, at: $0) != nil }) { continue }
             if let events = ceremonyEvents(s, object) {
                 // 举行X集中开工仪式: the ceremony's own steps, not "held".
                 for ev in events { out.append(milestone(date, ev.action, ev.subject, nil, sentence, facts, state, verbAt: i)) }
@@ -113,7 +115,9 @@ struct MilestoneRules {
         while let t = tokens.first, t.tag == "r" || t.text == "该" || t.text == "这一" || t.text == "此" { tokens.removeFirst() }
         while let t = tokens.last, planned.isWord(Array(t.text.unicodeScalars)) || t.tag == "p" || t.tag == "d" { tokens.removeLast() }
         guard let first = tokens.first, let last = tokens.last, !tokens.contains(where: { $0.text == "，" }) else { return "" }
-        return s.string(first.start..<last.end)
+        // 新建成的政务服务中心: the noun after the last 的.
+        let start = tokens.last(where: { $0.text == "的" }).map { $0.end } ?? first.start
+        return start < last.end ? s.string(start..<last.end) : ""
     }
 
     /// A year alone directly before a name (2024年株洲市一季度…仪式, 2020年度失业保险…) is part of
@@ -161,7 +165,7 @@ struct MilestoneRules {
         var changed = true
         while changed {
             changed = false
-            for w in subjectTrailing where b - a > w.unicodeScalars.count && s.endsWith(w.scalars, at: b) { b -= w.unicodeScalars.count; changed = true }
+            for w in subjectTrailing where b - a >= w.unicodeScalars.count && s.endsWith(w.scalars, at: b) { b -= w.unicodeScalars.count; changed = true }
         }
         // …在新城举行, …从起降场起飞: the place is where, not what.
         // (A preposition only as a word of its own: 由 in 自由贸易试验区 is not one.)

@@ -56,6 +56,8 @@ public enum ChineseNumber {
         var value = v, k = j
         if k < s.count, s[k] == "千", k + 1 < s.count, s[k + 1] == "万" { value *= 1e7; k += 2 }
         else if k < s.count, s[k] == "百", k + 1 < s.count, s[k + 1] == "万" { value *= 1e6; k += 2 }
+        // 3千多项, 5千余人: 千 as a multiplier, unless it opens a unit (千瓦, 千米, 千克, 千瓦时).
+        else if k < s.count, s[k] == "千", !(k + 1 < s.count && "瓦米克焦卡".unicodeScalars.contains(s[k + 1])) { value *= 1e3; k += 1 }
         while k < s.count, let m = bigUnit(s[k]) { value *= m; k += 1 }
         return (value, k)
     }

@@ -111,6 +111,15 @@ struct QuantityScanner {
             if let (u2, e2) = unit(at: k, in: s), u2.base == unitName { v2 *= u2.factor; k = e2 }
             if v2 > value { valueMax = v2; j = k }
         }
+        // 69.25元/亩: a rate written with a slash and its denominator unit.
+        if j + 1 < s.count, s[j] == "/", CharClass.isHan(s[j + 1]) {
+            var k = j + 1
+            while k < s.count, k - j <= 3, CharClass.isHan(s[k]), !"的，。；、".unicodeScalars.contains(s[k]) { k += 1 }
+            let denominator = s.string((j + 1)..<k)
+            if lexicon.units.contains(where: { $0.written == denominator }) || ["年", "月", "日", "天", "亩", "人", "户", "吨"].contains(denominator) {
+                unitName += "/" + denominator; j = k
+            }
+        }
         // After the unit: 以上 / 以下 / 左右. 以上 before a noun is a category bound in a label.
         for a in after where s.matches(a.word, at: j) {
             let k = j + a.word.count

@@ -42,7 +42,8 @@ final class IndicatorMechanismTests: XCTestCase {
         let out = extract("1-8月，海宁市出口纺织服装48.6亿元，增长4.2%。")
         XCTAssertEqual(out.indicators.first?.metric, "纺织服装出口")
         XCTAssertEqual(out.indicators.first?.region, "海宁市")
-        XCTAssertEqual(out.indicators.last?.metric, "纺织服装出口")
+        XCTAssertEqual(out.indicators.last?.metric, "纺织服装出口增速", "a change is its measure plus 增速")
+        XCTAssertEqual(out.indicators.last?.metricKey, out.indicators.first?.metricKey)
     }
 
     func testAFigureAfterAComparisonWordKeepsItsOwnYear() {
@@ -52,7 +53,7 @@ final class IndicatorMechanismTests: XCTestCase {
 
     func testCountsTakeTheNounAfterTheFigureAndAttributesTheCountedThing() {
         let out = extract("此次集中开工15个重点项目，总投资86.2亿元。")
-        XCTAssertEqual(out.indicators.first?.metric, "集中开工重点项目")
+        XCTAssertEqual(out.indicators.first?.metric, "集中开工重点项目数", "a count is the counted thing plus 数")
         XCTAssertEqual(out.indicators.last?.metric, "集中开工重点项目总投资")
     }
 

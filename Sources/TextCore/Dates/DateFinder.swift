@@ -112,7 +112,11 @@ public struct DateFinder: Sendable {
             var y = year
             let last = p.last ?? (published.map { $0.y == year ? max(1, $0.m) : 12 } ?? 12)
             // No year written and the period ends after the publication month: last year's.
-            if !explicit, let pub = published, y == pub.y, last > pub.m || (last == pub.m && pub.d < 20 && p.last != nil) { y -= 1 }
+            // 全年 alone: last year's in a report of the early months (a bulletin), else this year's
+            // (全年力争…, 全年预计…).
+            let wholeYear = p.first == 1 && p.last == 12
+            if !explicit, let pub = published, y == pub.y,
+               wholeYear ? pub.m <= 4 : last > pub.m || (last == pub.m && pub.d < 20 && p.last != nil) { y -= 1 }
             var f: Found
             if p.first == 1 && p.last == 12 { f = Found(value: fmt(y), start: start, end: p.end) }
             else if p.last == nil { f = Found(value: fmt(y), start: start, end: p.end) }

@@ -27,8 +27,9 @@ public struct Gazetteer: Sendable {
     }
 
     public private(set) var places: [Place] = []
-    /// Every name and alias: scalars → place indices, bucketed by first scalar, longest first.
-    private var byFirst: [Unicode.Scalar: [(alias: [Unicode.Scalar], places: [Int], isShort: Bool)]] = [:]
+    /// Every name and alias: scalars → place indices, bucketed by their first two scalars (a
+    /// position of text costs one lookup and a comparison or two), longest first.
+    private var byStart: [UInt64: [(alias: [Unicode.Scalar], places: [Int], isShort: Bool)]] = [:]
     private var byName: [String: [Int]] = [:]
     /// Every alias with its places, across all files read (a local file adds to the national one).
     private var aliasTable: [String: (places: [Int], isShort: Bool)] = [:]
@@ -73,14 +74,16 @@ public struct Gazetteer: Sendable {
             entry.isShort = entry.isShort && short
             aliasTable[alias] = entry
         }
-        // The lookup buckets, rebuilt once per file: by first scalar, longest alias first.
-        var buckets: [Unicode.Scalar: [(alias: [Unicode.Scalar], places: [Int], isShort: Bool)]] = [:]
+        // The lookup buckets, rebuilt once per file; a one-character alias is never a place name.
+        var buckets: [UInt64: [(alias: [Unicode.Scalar], places: [Int], isShort: Bool)]] = [:]
         for (alias, entry) in aliasTable {
             let scalars = Array(alias.unicodeScalars)
-            if let first = scalars.first { buckets[first, default: []].append((scalars, entry.places, entry.isShort)) }
+            if scalars.count >= 2 { buckets[Self.key(scalars[0], scalars[1]), default: []].append((scalars, entry.places, entry.isShort)) }
         }
-        byFirst = buckets.mapValues { $0.sorted { $0.alias.count > $1.alias.count } }
+        byStart = buckets.mapValues { $0.sorted { $0.alias.count > $1.alias.count } }
     }
+
+    @inline(__always) static func key(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> UInt64 { UInt64(a.value) << 32 | UInt64(b.value) }
 
     public func chain(_ index: Int) -> [Int] {
         var out = [index]
@@ -94,7 +97,7 @@ public struct Gazetteer: Sendable {
     /// A place named at `i`: the longest alias there, resolved against the home region.
     /// Returns the place and the alias's end.
     public func match(_ s: [Unicode.Scalar], at i: Int, home: Int?) -> (place: Int, end: Int)? {
-        guard let bucket = byFirst[s[i]] else { return nil }
+        guard i + 1 < s.count, CharClass.isHan(s[i]), let bucket = byStart[Self.key(s[i], s[i + 1])] else { return nil }
         for entry in bucket where s.matches(entry.alias, at: i) {
             if let pick = resolve(entry.places, home: home, short: entry.isShort) { return (pick, i + entry.alias.count) }
         }

@@ -4,8 +4,12 @@ import Foundation
 /// per line): jieba's own dictionary (Debian `python3-jieba`) plus the project's additions in
 /// `config/words/`. Segmentation takes the most probable path through the word graph of a text,
 /// as jieba does, without its HMM for unknown words (unknown runs stay one token, tagged `x`).
+///
+/// Words are keyed by a 64-bit hash of their scalars, and every prefix of every word is kept, so
+/// a lookup extends a hash one scalar at a time and stops at the first prefix no word has: no
+/// String is built per candidate. (Two of jieba's 349,046 words colliding in 64 bits has odds of
+/// about 10⁻⁹; a collision would only mis-tag a word.)
 public struct WordDictionary: Sendable {
-    public struct Entry: Sendable { public let logProb: Double; public let tag: String }
     public struct Token: Sendable, Equatable {
         public let text: String
         public let tag: String
@@ -13,7 +17,10 @@ public struct WordDictionary: Sendable {
         public let end: Int
     }
 
-    private var entries: [String: (freq: Double, tag: String)] = [:]
+    private var entries: [UInt64: (freq: Double, tag: UInt8)] = [:]
+    private var prefixes: Set<UInt64> = []
+    private var tags: [String] = []
+    private var tagIndex: [String: UInt8] = [:]
     private var total = 0.0
     private(set) var maxLength = 1
 
@@ -24,31 +31,45 @@ public struct WordDictionary: Sendable {
     /// Where Debian puts jieba's dictionary; `TIDELINE_WORD_DICTIONARY` overrides it.
     public static let systemPaths = ["/usr/lib/python3/dist-packages/jieba/dict.txt", "/usr/share/jieba/dict.txt"]
 
+    static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) static func step(_ h: UInt64, _ c: Unicode.Scalar) -> UInt64 { (h ^ UInt64(c.value)) &* 0x0000_0100_0000_01b3 }
+    static func hash<S: Sequence>(_ scalars: S) -> UInt64 where S.Element == Unicode.Scalar {
+        scalars.reduce(seed, step)
+    }
+
     /// Adds the lines of a jieba-format file. A line without a frequency gets a modest one; a
-    /// later file's entry replaces an earlier one's tag (the project's words win).
+    /// later file's entry replaces an earlier one (the project's words win).
     public mutating func add(contentsOf text: String, file: String) throws {
         var lineNumber = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let f = line.split(separator: " ")
-            guard let word = f.first, !word.isEmpty else { continue }
+            if line.isEmpty || line.first == "#" { continue }
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard let word = fields.first else { continue }
             var freq = 100.0
-            if f.count > 1 {
-                guard let v = Double(f[1]) else { throw LexiconError("\(file):\(lineNumber): frequency '\(f[1])' is not a number") }
+            if fields.count > 1 {
+                guard let v = Double(fields[1]) else { throw LexiconError("\(file):\(lineNumber): frequency '\(fields[1])' is not a number") }
                 freq = v
             }
-            let tag = f.count > 2 ? String(f[2]) : "n"
-            let w = String(word)
-            if let old = entries[w] { total -= old.freq }
-            entries[w] = (freq, tag)
-            total += freq
-            maxLength = max(maxLength, w.unicodeScalars.count)
+            let tag = fields.count > 2 ? String(fields[2]).trimmingCharacters(in: .whitespaces) : "n"
+            insert(word.unicodeScalars, freq: freq, tag: tag)
         }
     }
 
-    public func tag(of word: String) -> String? { entries[word]?.tag }
-    public func contains(_ word: String) -> Bool { entries[word] != nil }
+    private mutating func insert(_ word: Substring.UnicodeScalarView, freq: Double, tag: String) {
+        var h = Self.seed, length = 0
+        for c in word { h = Self.step(h, c); length += 1; prefixes.insert(h) }
+        guard length > 0 else { return }
+        let t: UInt8
+        if let known = tagIndex[tag] { t = known } else { t = UInt8(truncatingIfNeeded: tags.count); tags.append(tag); tagIndex[tag] = t }
+        if let old = entries[h] { total -= old.freq }
+        entries[h] = (freq, t)
+        total += freq
+        maxLength = max(maxLength, length)
+    }
+
+    public func tag(of word: String) -> String? { entries[Self.hash(word.unicodeScalars)].map { tags[Int($0.tag)] } }
+    public func contains(_ word: String) -> Bool { entries[Self.hash(word.unicodeScalars)] != nil }
 
     /// The most probable segmentation of `s` (jieba's DAG + dynamic programming, right to left).
     /// Runs of characters the dictionary does not know are joined into one token tagged `x`
@@ -57,25 +78,24 @@ public struct WordDictionary: Sendable {
         let n = s.count
         guard n > 0 else { return [] }
         let logTotal = log(max(total, 1))
-        // best[i]: (log probability of s[i...], end of the first word).
-        var best = [(Double, Int)](repeating: (0, 0), count: n + 1)
+        // best[i]: (log probability of s[i...], end of the first word, its tag or nil when unknown).
+        var best = [(Double, Int, UInt8?)](repeating: (0, 0, nil), count: n + 1)
         var i = n - 1
         while i >= 0 {
-            var choice = (-Double.infinity, i + 1)
+            var choice: (Double, Int, UInt8?) = (-Double.infinity, i + 1, nil)
             if let run = Self.asciiRun(s, i) {
-                choice = (best[run].0 - 8, run)
+                choice = (best[run].0 - 8, run, nil)
             } else {
-                var k = i + 1
-                var key = String.UnicodeScalarView()
-                while k <= n, k - i <= maxLength {
-                    key.append(s[k - 1])
-                    if let e = entries[String(key)], e.freq > 0 {
+                var h = Self.seed, k = i
+                while k < n, k - i < maxLength {
+                    h = Self.step(h, s[k]); k += 1
+                    guard prefixes.contains(h) else { break }
+                    if let e = entries[h], e.freq > 0 {
                         let p = log(e.freq) - logTotal + best[k].0
-                        if p > choice.0 { choice = (p, k) }
+                        if p > choice.0 { choice = (p, k, e.tag) }
                     }
-                    k += 1
                 }
-                if choice.0 == -Double.infinity { choice = (log(1) - logTotal + best[i + 1].0, i + 1) }
+                if choice.0 == -Double.infinity { choice = (-logTotal + best[i + 1].0, i + 1, nil) }
             }
             best[i] = choice
             i -= 1
@@ -84,26 +104,24 @@ public struct WordDictionary: Sendable {
         var at = 0
         var unknownStart: Int? = nil
         func flushUnknown(_ end: Int) {
-            if let u = unknownStart { out.append(Token(text: string(s, u, end), tag: "x", start: u, end: end)); unknownStart = nil }
+            if let u = unknownStart { out.append(Token(text: s.string(u..<end), tag: "x", start: u, end: end)); unknownStart = nil }
         }
         while at < n {
-            let end = best[at].1
-            let text = string(s, at, end)
-            if end - at == 1, entries[text] == nil, CharClass.isHan(s[at]) {
+            let (_, end, tag) = best[at]
+            if end - at == 1, tag == nil, CharClass.isHan(s[at]) {
                 if unknownStart == nil { unknownStart = at }
             } else {
                 flushUnknown(at)
-                let tag = entries[text]?.tag ?? (text.unicodeScalars.allSatisfy { CharClass.isDigit($0) || $0 == "." } ? "m"
+                let text = s.string(at..<end)
+                let name = tag.map { tags[Int($0)] } ?? (text.unicodeScalars.allSatisfy { CharClass.isDigit($0) || $0 == "." } ? "m"
                     : CharClass.isASCIIAlnum(s[at]) ? "eng" : "w")
-                out.append(Token(text: text, tag: tag, start: at, end: end))
+                out.append(Token(text: text, tag: name, start: at, end: end))
             }
             at = end
         }
         flushUnknown(n)
         return out
     }
-
-    private func string(_ s: [Unicode.Scalar], _ a: Int, _ b: Int) -> String { String(String.UnicodeScalarView(s[a..<b])) }
 
     /// A run of ASCII letters and digits (with a decimal point) starting at i: one token.
     private static func asciiRun(_ s: [Unicode.Scalar], _ i: Int) -> Int? {

@@ -52,9 +52,10 @@ public struct DateFinder: Sendable {
     }
 
     private func fmt(_ y: Int, _ m: Int? = nil, _ d: Int? = nil) -> String {
-        var out = String(format: "%04d", y)
-        if let m { out += String(format: "-%02d", m) }
-        if let d { out += String(format: "-%02d", d) }
+        func pad(_ v: Int, _ width: Int) -> String { let t = String(v); return String(repeating: "0", count: max(0, width - t.count)) + t }
+        var out = pad(y, 4)
+        if let m { out += "-" + pad(m, 2) }
+        if let d { out += "-" + pad(d, 2) }
         return out
     }
 
@@ -81,12 +82,16 @@ public struct DateFinder: Sendable {
         return Found(value: fmt(year, m1), start: start, end: afterMonth)
     }
 
+    static let quarters: [(String, Int)] = [("一季度", 1), ("二季度", 2), ("三季度", 3), ("四季度", 4), ("1季度", 1), ("2季度", 2),
+                                            ("3季度", 3), ("4季度", 4), ("首季度", 1), ("第一季度", 1), ("第二季度", 2), ("第三季度", 3), ("第四季度", 4)]
+    /// Relative years and their offset from the publication year (nil: the year the text last named).
+    static let relativeYears: [(String, Int?)] = [("今年", 0), ("去年", -1), ("前年", -2), ("明年", 1), ("同年", nil), ("当年", nil), ("本年", 0)]
+    static let relativeDays: [(String, Int)] = [("昨天", -1), ("昨日", -1), ("今天", 0), ("今日", 0), ("前天", -2)]
+
     /// 一季度, 上半年, 前三季度, 前5个月, 全年, 以来 at `i`: the months they cover (1...12 bounds).
     private func periodWords(_ s: [Unicode.Scalar], _ i: Int) -> (first: Int, last: Int?, end: Int)? {
         guard i < s.count else { return nil }
-        let quarters: [(String, Int)] = [("一季度", 1), ("二季度", 2), ("三季度", 3), ("四季度", 4), ("1季度", 1), ("2季度", 2),
-                                         ("3季度", 3), ("4季度", 4), ("首季度", 1), ("第一季度", 1), ("第二季度", 2), ("第三季度", 3), ("第四季度", 4)]
-        for (w, q) in quarters { if let e = word(s, i, w) { return ((q - 1) * 3 + 1, q * 3, e) } }
+        for (w, q) in Self.quarters { if let e = word(s, i, w) { return ((q - 1) * 3 + 1, q * 3, e) } }
         if let e = word(s, i, "上半年") { return (1, 6, e) }
         if let e = word(s, i, "下半年") { return (7, 12, e) }
         if let e = word(s, i, "前三季度") ?? word(s, i, "前3季度") { return (1, 9, e) }
@@ -149,16 +154,14 @@ public struct DateFinder: Sendable {
         }
         guard let pub = published else { return nil }
         // 今年/去年/前年/明年/同年/当年, then an optional month part.
-        let relativeYears: [(String, Int?)] = [("今年", pub.y), ("去年", pub.y - 1), ("前年", pub.y - 2), ("明年", pub.y + 1),
-                                              ("同年", lastYear), ("当年", lastYear), ("本年", pub.y)]
-        for (w, year) in relativeYears {
+        for (w, offset) in Self.relativeYears {
             guard let k = word(s, i, w) else { continue }
+            let year = offset.map { pub.y + $0 } ?? lastYear
             guard let year else { return nil }
             return afterYear(s, k, year: year, explicit: true, start: i) ?? Found(value: fmt(year), start: i, end: k)
         }
         // 昨天, 今天, 前天, 上月, 本月
-        let days: [(String, Int)] = [("昨天", -1), ("昨日", -1), ("今天", 0), ("今日", 0), ("前天", -2)]
-        for (w, delta) in days {
+        for (w, delta) in Self.relativeDays {
             if let k = word(s, i, w) {
                 let (y, m, d) = Self.shift(pub, days: delta)
                 return Found(value: fmt(y, m, d), start: i, end: k)

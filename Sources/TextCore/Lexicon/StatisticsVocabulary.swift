@@ -44,10 +44,13 @@ public struct StatisticsVocabulary: Sendable {
         return nil
     }
 
+    static let ignored: Set<Unicode.Scalar> = Set("“”\"‘’'「」()（）".unicodeScalars)
+
     /// Spaces, quotes and brackets carry no meaning in a measure's name.
     public static func normalize(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.filter {
-            !CharClass.isSpace($0) && !"“”\"‘’'「」()（）".unicodeScalars.contains($0)
+        guard s.unicodeScalars.contains(where: { CharClass.isSpace($0) || ignored.contains($0) }) else { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.filter {
+            !CharClass.isSpace($0) && !ignored.contains($0)
         }))
     }
 }

@@ -51,7 +51,7 @@ public struct WordDictionary: Sendable {
                 guard let v = Double(fields[1]) else { throw LexiconError("\(file):\(lineNumber): frequency '\(fields[1])' is not a number") }
                 freq = v
             }
-            let tag = fields.count > 2 ? String(fields[2]).trimmingCharacters(in: .whitespaces) : "n"
+            let tag = fields.count > 2 ? String(fields[2].hasSuffix("\r") ? fields[2].dropLast() : fields[2]) : "n"
             insert(word.unicodeScalars, freq: freq, tag: tag)
         }
     }

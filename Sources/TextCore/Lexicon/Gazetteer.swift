@@ -30,6 +30,8 @@ public struct Gazetteer: Sendable {
     /// Every name and alias: scalars → place indices, bucketed by their first two scalars (a
     /// position of text costs one lookup and a comparison or two), longest first.
     private var byStart: [UInt64: [(alias: [Unicode.Scalar], places: [Int], isShort: Bool)]] = [:]
+    /// The scalars an alias starts with, to skip the lookup at most positions.
+    private var firsts = ScalarMask([])
     private var byName: [String: [Int]] = [:]
     /// Every alias with its places, across all files read (a local file adds to the national one).
     private var aliasTable: [String: (places: [Int], isShort: Bool)] = [:]
@@ -81,6 +83,7 @@ public struct Gazetteer: Sendable {
             if scalars.count >= 2 { buckets[Self.key(scalars[0], scalars[1]), default: []].append((scalars, entry.places, entry.isShort)) }
         }
         byStart = buckets.mapValues { $0.sorted { $0.alias.count > $1.alias.count } }
+        firsts = ScalarMask(aliasTable.keys.compactMap(\.unicodeScalars.first))
     }
 
     @inline(__always) static func key(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> UInt64 { UInt64(a.value) << 32 | UInt64(b.value) }
@@ -97,7 +100,7 @@ public struct Gazetteer: Sendable {
     /// A place named at `i`: the longest alias there, resolved against the home region.
     /// Returns the place and the alias's end.
     public func match(_ s: [Unicode.Scalar], at i: Int, home: Int?) -> (place: Int, end: Int)? {
-        guard i + 1 < s.count, CharClass.isHan(s[i]), let bucket = byStart[Self.key(s[i], s[i + 1])] else { return nil }
+        guard i + 1 < s.count, firsts.mayContain(s[i]), CharClass.isHan(s[i]), let bucket = byStart[Self.key(s[i], s[i + 1])] else { return nil }
         for entry in bucket where s.matches(entry.alias, at: i) {
             if let pick = resolve(entry.places, home: home, short: entry.isShort) { return (pick, i + entry.alias.count) }
         }

@@ -96,7 +96,9 @@ struct ArticleState {
             // The lead's period is the article's (a bulletin's 全年); later paragraphs keep theirs.
             if articlePeriod == nil, paragraph <= 1 { articlePeriod = p.value }
         }
-        if let named = facts.mentions.last(where: { !$0.isAnaphora && $0.place != nil })?.place { place = named }
+        if let named = facts.mentions.last(where: { !$0.isAnaphora && $0.place != nil && (!$0.elsewhere || facts.opensClause($0.start)) })?.place {
+            place = named
+        }
         projects += facts.projects.map(\.name)
         if projects.count > 16 { projects.removeFirst(projects.count - 16) }
     }

@@ -78,6 +78,8 @@ struct IndicatorRules {
             while mentionCursor < facts.mentions.count, facts.mentions[mentionCursor].start < q.start {
                 let m = facts.mentions[mentionCursor]
                 let place = m.isAnaphora ? state.place : m.place
+                // A place elsewhere counts only as the subject opening its clause (赴上海 does not).
+                if m.elsewhere && !facts.opensClause(m.start) { mentionCursor += 1; continue }
                 if m.start >= clauseStart { if let place, ownRegion == nil || !m.isHome { ownRegion = place } }
                 else if let place { sentenceRegion = place }
                 if !m.isAnaphora, let p = m.place { state.place = p }

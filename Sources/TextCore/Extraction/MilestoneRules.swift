@@ -238,7 +238,8 @@ struct MilestoneRules {
         // Region: the most specific place of the clause, else the place carried forward.
         var region: String? = nil
         var level = Gazetteer.Level.province
-        for m in facts.mentions where m.start >= from && m.start < min(s.count, verbAt + 40) && !m.isAnaphora {
+        for m in facts.mentions where m.start >= from && m.start < min(s.count, verbAt + 40) && !m.isAnaphora
+            && (!m.elsewhere || facts.opensClause(m.start)) {
             if let p = m.place, region == nil || m.level > level { region = p; level = m.level }
         }
         return Milestone(date: date.value, action: action, subject: subject, document: document,

@@ -1,14 +1,22 @@
 /// Places named in a sentence, through the gazetteer, resolved against the article's home region:
 /// each with its extent, so rules can tell the figure's own clause from the rest. 全市/我市/城区
-/// name the home region; 该区/该县 point back to the last place named.
+/// name the home region; 该区/该县 point back to the last place named; a place containing the home
+/// region (浙江省 for a 舟山 paper) is the home region; a development zone after a place name
+/// (榆林经开区, 宁波高新区) is a place of its own; a place outside the home region is marked, since
+/// news names other places as destinations and partners (赴上海招商) more often than as subjects.
 struct Regions {
-    struct Mention { let start: Int; let end: Int; let place: String?; let level: Gazetteer.Level; let isHome: Bool; let isAnaphora: Bool }
+    struct Mention {
+        let start: Int; let end: Int; let place: String?; let level: Gazetteer.Level; let isHome: Bool; let isAnaphora: Bool
+        /// Neither the home region nor inside it.
+        var elsewhere = false
+    }
 
     let gazetteer: Gazetteer
     let home: String?
     let homeIndex: Int?
     let homeWords: WordMatcher
     let anaphora: WordMatcher
+    let zones: WordMatcher
 
     init(lexicon: Lexicon, home: String?) {
         gazetteer = lexicon.gazetteer
@@ -16,6 +24,7 @@ struct Regions {
         homeIndex = home.flatMap { lexicon.gazetteer.index(named: $0) }
         homeWords = WordMatcher(lexicon.words(.home))
         anaphora = WordMatcher(lexicon.words(.anaphora))
+        zones = WordMatcher(lexicon.words(.zone))
     }
 
     /// Every place, home word and back-reference in `s`, left to right, without overlaps.
@@ -31,8 +40,22 @@ struct Regions {
             }
             if let m = gazetteer.match(s, at: i, home: homeIndex) {
                 let p = gazetteer.places[m.place]
+                let chain = gazetteer.chain(m.place)
+                let inside = homeIndex.map { chain.contains($0) } ?? true
+                let contains = homeIndex.map { gazetteer.chain($0).contains(m.place) } ?? false
+                if p.level <= .county, let z = zones.match(s, at: m.end) {
+                    // 榆林经开区: the zone as written, a county-level place of the city before it.
+                    var zone = Mention(start: i, end: z, place: s.string(i..<z), level: .county, isHome: false, isAnaphora: false)
+                    zone.elsewhere = !inside
+                    out.append(zone); i = z; continue
+                }
+                if contains {
+                    out.append(Mention(start: i, end: m.end, place: home, level: .city, isHome: true, isAnaphora: false)); i = m.end; continue
+                }
                 // A place name inside a longer word (…路, …村 names) still names the place: kept.
-                out.append(Mention(start: i, end: m.end, place: p.name, level: p.level, isHome: m.place == homeIndex, isAnaphora: false))
+                var mention = Mention(start: i, end: m.end, place: p.name, level: p.level, isHome: false, isAnaphora: false)
+                mention.elsewhere = !inside
+                out.append(mention)
                 i = m.end; continue
             }
             i += 1

@@ -51,6 +51,18 @@ struct SentenceFacts {
 
     func isCompared(_ d: DateFinder.Found) -> Bool { compared.contains(d.start) }
 
+    /// Whether `i` opens its clause, dates and spaces before it aside (4月8日，定边县…; 2022年，凤县…).
+    func opensClause(_ i: Int) -> Bool {
+        guard i < clauseStart.count else { return false }
+        var k = clauseStart[i]
+        while k < i {
+            if let d = dates.first(where: { $0.start == k }) { k = d.end; continue }
+            if sentenceScalars[k] == " " { k += 1; continue }
+            return false
+        }
+        return true
+    }
+
     /// The sentence opens with 其中: a part of what the text just reported.
     var opensWithPart: Bool { scalarsOpen.starts(with: "其中".unicodeScalars) }
 

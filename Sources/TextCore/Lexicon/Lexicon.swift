@@ -27,6 +27,8 @@ public struct Lexicon: Sendable {
         case comparison
         /// Words for the home region (全市, 我市, 城区).
         case home
+        /// Development zones written after a place name (经开区, 高新区): 榆林经开区 is a place.
+        case zone
         /// Words pointing back to the last place or project (该区, 该项目).
         case anaphora
         /// An attribute of what was just counted (总投资, 年度计划投资): the label takes the counted noun.

@@ -27,6 +27,21 @@ struct Regions {
         zones = WordMatcher(lexicon.words(.zone))
     }
 
+    static let bodySuffixes: Set<Unicode.Scalar> = ["局", "委", "办", "厅", "院", "部", "中心"].reduce(into: []) { $0.insert($1.unicodeScalars.first!) }
+
+    /// The end of 市 (区, 县) when it opens a clause and a body of that government follows
+    /// (市民政局, 区政务服务中心) and the home region is of that kind.
+    func homeBody(_ s: [Unicode.Scalar], at i: Int) -> Int? {
+        guard let level = home?.unicodeScalars.last, s[i] == level, "市区县".unicodeScalars.contains(level),
+              i == 0 || !CharClass.isHan(s[i - 1]) else { return nil }
+        var j = i + 1
+        while j < s.count, j - i <= 8, CharClass.isHan(s[j]) {
+            if Self.bodySuffixes.contains(s[j]) { return i + 1 }
+            j += 1
+        }
+        return nil
+    }
+
     /// Every place, home word and back-reference in `s`, left to right, without overlaps.
     func mentions(in s: [Unicode.Scalar]) -> [Mention] {
         var out: [Mention] = []
@@ -34,6 +49,10 @@ struct Regions {
         while i < s.count {
             if let e = anaphora.match(s, at: i) {
                 out.append(Mention(start: i, end: e, place: nil, level: .town, isHome: false, isAnaphora: true)); i = e; continue
+            }
+            // 市民政局, 区政务服务中心: a body of the home city or district at a clause's start.
+            if let e = homeBody(s, at: i) {
+                out.append(Mention(start: i, end: e, place: home, level: .city, isHome: true, isAnaphora: false)); i = e; continue
             }
             if let e = homeWords.match(s, at: i) {
                 out.append(Mention(start: i, end: e, place: home, level: .city, isHome: true, isAnaphora: false)); i = e; continue

@@ -53,8 +53,18 @@ public struct Gazetteer: Sendable {
             guard let level = Level(Substring(f[nameAt + 1])) else {
                 throw LexiconError("\(file):\(lineNumber): unknown level '\(f[nameAt + 1])' (province, city, county or town)")
             }
-            let index = places.count
             let parentKey = f.count > nameAt + 2 ? String(f[nameAt + 2]) : ""
+            // A local file (names, not codes) adds aliases to a place the national file already
+            // has (六横镇 under 普陀区 gets 六横), rather than a second place of the same name.
+            if !coded, let known = byName[f[nameAt]]?.first(where: { i in
+                places[i].level == level && (parentKey.isEmpty || places[i].parent.map { places[$0].name == parentKey } == true)
+            }) {
+                if f.count > nameAt + 3 {
+                    for a in f[nameAt + 3].split(separator: ",") where !a.isEmpty { aliases.append((String(a), known, true)) }
+                }
+                continue
+            }
+            let index = places.count
             places.append(Place(name: String(f[nameAt]), level: level, parent: nil))
             if coded { codes[String(f[0])] = index }
             if !parentKey.isEmpty { pending.append((index, parentKey, lineNumber)) }

@@ -13,6 +13,7 @@ struct IndicatorRules {
     let attributes: Set<String>
     let countUnits: Set<String>
     let conversion: WordMatcher
+    let soFar: WordMatcher
 
     init(lexicon: Lexicon) {
         scanner = QuantityScanner(lexicon: lexicon)
@@ -24,6 +25,7 @@ struct IndicatorRules {
         attributes = Set(lexicon.words(.attribute))
         countUnits = Set(lexicon.words(.countUnit))
         conversion = WordMatcher(lexicon.words(.conversion))
+        soFar = WordMatcher(lexicon.words(.soFar))
     }
 
     static let clauseBreaks: Set<Unicode.Scalar> = ["，", "；", "：", "。", "！", "？"]
@@ -124,11 +126,14 @@ struct IndicatorRules {
             let converted = conversion.contains(s, in: preStart..<q.labelEnd)
             if converted, let m = lastMeasure { metric = m }
             // 以21.6%的进出口额增幅领跑: what the figure measures follows it, after 的.
-            if metric.isEmpty, q.end < s.count, s[q.end] == "的" {
-                let after = label.nounAfter(s, from: q.end + 1).noun
-                let words = Array(after.unicodeScalars)
+            // (Also after a bare verb: 享受10%至30%的补充性保障; and 按90元的省平均水平确定筹资标准
+            // measures what is determined by it, 筹资标准.)
+            if metric.isEmpty || label.dictionary.tag(of: metric) == "v", q.end < s.count, s[q.end] == "的" {
+                let after = label.nounAfter(s, from: q.end + 1)
+                let words = Array(after.noun.unicodeScalars)
                 if change.contains(words, in: 0..<words.count) { kind = "change"; metric = label.clean(removeChangeWords(words)) }
-                else { metric = after }
+                else if let object = label.objectAfterVerb(s, from: after.end) { metric = object }
+                else if !words.isEmpty { metric = after.noun }
             }
             // A change, a share or an attribute of what came before names that measure.
             if kind == "change" && metric.isEmpty { metric = lastMeasure ?? "" }
@@ -138,7 +143,10 @@ struct IndicatorRules {
             // When it does, it is the counted thing; a short verb before it stays (集中签约11个项目).
             // An amount opening its clause takes it too (7528.05万元稳岗返还资金已发放到位).
             if !Self.accountUnits.contains(q.unit) || metric.isEmpty {
-                let after = label.nounAfter(s, from: q.end)
+                // (6类41项服务清单: figures sharing the noun skip to it.)
+                var from = q.end
+                for next in quantities[(n + 1)...] where next.start == from { from = next.end }
+                let after = label.nounAfter(s, from: from)
                 nounEnd = after.end
                 if after.noun.unicodeScalars.count >= 2, !metric.hasSuffix(after.noun) {
                     metric = metric.unicodeScalars.count <= 4 && !isChange ? metric + after.noun : after.noun
@@ -170,6 +178,12 @@ struct IndicatorRules {
             // 其中… is part of what the sentence before reported, for the same period.
             var period = ownPeriod ?? sentencePeriod ?? (facts.opensWithPart ? state.lastFigurePeriod : nil) ?? state.period
             state.noteFigurePeriod(period, paragraph: sentence.paragraph)
+            // 今年落地…80个以上, published before the year is out: a plan for this year, unless the
+            // clause reports what is done so far (今年以来, 截至, 已, 累计).
+            if kind == "actual", let d = facts.dates.last(where: { $0.start >= preStart && $0.end <= q.start && !facts.isCompared($0) }),
+               s.string(d.start..<d.end) == "今年", !state.isPast(d.value), !soFar.contains(s, in: clauseStart..<q.labelEnd) {
+                kind = "target"
+            }
             // A goal is for a time still ahead: an estimate of a period already past is a figure.
             if kind == "target", let p = period, state.isPast(p) { kind = "actual" }
             if kind == "target", let p = period { period = String(p.prefix(4)) }

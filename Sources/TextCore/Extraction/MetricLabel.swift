@@ -190,6 +190,16 @@ struct MetricLabel {
         return Self.text(tokens)
     }
 
+    /// A verb and its object filling the rest of the clause (…确定筹资标准): the object.
+    func objectAfterVerb(_ s: [Unicode.Scalar], from: Int) -> String? {
+        var j = from
+        while j < s.count, j - from <= 12, !Self.stops.contains(s[j]) { j += 1 }
+        guard j > from, j == s.count || Self.stops.contains(s[j]) else { return nil }
+        let tokens = tokens(Array(s[from..<j]))
+        guard tokens.count >= 2, tokens[0].tag == "v", tokens.dropFirst().allSatisfy({ $0.tag.hasPrefix("n") || $0.tag == "vn" }) else { return nil }
+        return Self.text(Array(tokens.dropFirst()))
+    }
+
     static let stops: Set<Unicode.Scalar> = ["，", "；", "。", "、", "：", "（", "！", "？", " "]
 
     static func isPunct(_ t: String) -> Bool {

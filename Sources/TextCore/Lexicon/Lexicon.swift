@@ -37,6 +37,8 @@ public struct Lexicon: Sendable {
         case tradeVerb = "trade_verb"
         /// Verbs that link a measure to its value or share (占, 为, 是): never the measure's own verb.
         case copula
+        /// What marks a figure of this year as done so far rather than planned (今年以来, 截至, 已).
+        case soFar = "so_far"
         /// A conversion of the figure before into another unit (折算为…美元): the same measure.
         case conversion
         /// Units that count things: the label names the counted thing plus 数 (项目数, 次数, 人数).

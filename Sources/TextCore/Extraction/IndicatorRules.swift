@@ -58,7 +58,9 @@ struct IndicatorRules {
             let preStart = max(n > 0 ? max(clauseStart, quantities[n - 1].end) : clauseStart, min(nounEnd, q.labelEnd))
             // Dates before this figure: those of earlier clauses set the sentence's period; those of
             // its own clause are its own (a comparison date only for this figure).
+            // (提升到11%: a level reached, not a change.)
             let isChange = Self.changeUnits.contains(q.unit) && change.contains(s, in: preStart..<q.labelEnd)
+                && !(q.labelEnd > 0 && (s[q.labelEnd - 1] == "到" || s[q.labelEnd - 1] == "至"))
             var ownPeriod: String? = nil
             while dateCursor < facts.dates.count, facts.dates[dateCursor].start < q.start {
                 let d = facts.dates[dateCursor]
@@ -105,7 +107,7 @@ struct IndicatorRules {
                     let words = removeChangeWords(Array(raw[..<at]) + Array(raw[(at + 2)...]))
                     metric = label.clean(words.filter { $0 != "、" })
                 } else if items.count > 1 {
-                    var labels = items.map { label.clean(removeChangeWords($0)) }
+                    var labels = Self.sharingModifier(items.map { label.clean(removeChangeWords($0)) })
                     // 进口原油、机电产品: the trade verb of the first item applies to all.
                     if let verb = label.objectFirstVerbs.first(where: { v in labels[0].hasSuffix(v) }) {
                         labels = labels.map { $0.hasSuffix(verb) ? $0 : $0 + verb }
@@ -151,8 +153,9 @@ struct IndicatorRules {
                 if after.noun.unicodeScalars.count >= 2, !metric.hasSuffix(after.noun) {
                     metric = metric.unicodeScalars.count <= 4 && !isChange ? metric + after.noun : after.noun
                     // 5个项目已入驻 → 入驻项目: what the clause says of the counted thing.
-                    if let predicate = label.predicateAfter(s, from: after.end), !metric.hasPrefix(predicate) {
-                        metric = predicate + after.noun
+                    if !Self.accountUnits.contains(q.unit), let predicate = label.predicateAfter(s, from: after.end), !metric.hasPrefix(predicate.text) {
+                        metric = predicate.text + after.noun
+                        nounEnd = predicate.end
                     }
                 }
             }
@@ -200,6 +203,9 @@ struct IndicatorRules {
         return out
     }
 
+    /// Nouns that name people: a count of them is the noun plus 数 (网格员数, 工作人员数).
+    static let personNouns = ["人", "员", "干部", "职工", "工人", "居民", "者", "师", "生", "农户", "村民", "代表", "专家", "人才"]
+
     /// The label as a table header names it (GUIDE.md): a count is the counted thing plus 数
     /// (次数, 人数 for visits and people), a change is its measure plus 增速. The measure itself,
     /// carried to later figures and keyed by the vocabulary, stays bare.
@@ -211,9 +217,20 @@ struct IndicatorRules {
         if measure.hasSuffix("人口") { return measure }
         switch unit {
         case "次": return measure + "次数"
-        case "人", "名": return measure.hasSuffix("人") ? measure + "数" : measure + "人数"
+        case "人", "名": return Self.personNouns.contains(where: { measure.hasSuffix($0) }) ? measure + "数" : measure + "人数"
         case "人次": return measure + "人次"
         default: return measure + "数"
+        }
+    }
+
+    /// 10亿元以上重大产业项目新落地数、新开工数: a later, shorter item shaped like the first's end
+    /// (same first character) shares the first item's modifier.
+    static func sharingModifier(_ labels: [String]) -> [String] {
+        guard let first = labels.first else { return labels }
+        return labels.enumerated().map { k, item in
+            guard k > 0, first.count > item.count + 2, let head = item.first else { return item }
+            let split = first.index(first.endIndex, offsetBy: -item.count)
+            return first[split] == head ? String(first[..<split]) + item : item
         }
     }
 

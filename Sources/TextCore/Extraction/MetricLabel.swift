@@ -11,6 +11,7 @@ struct MetricLabel {
     let objectFirstVerbs: [String]
     let dropInner: Set<String>
     let copulas: Set<String>
+    let homeWords: Set<String>
 
     init(lexicon: Lexicon) {
         dictionary = lexicon.dictionary
@@ -20,6 +21,7 @@ struct MetricLabel {
         objectFirstVerbs = lexicon.words(.tradeVerb)
         dropInner = Set(lexicon.words(.dropInner))
         copulas = Set(lexicon.words(.copula))
+        homeWords = Set(lexicon.words(.home))
     }
 
     /// Parts of speech that never open a label (adverbs, pronouns, prepositions, conjunctions,
@@ -47,17 +49,22 @@ struct MetricLabel {
             } else { tokens.remove(at: k) }
         } else if let k = introducer, k > 0 { tokens = Array(tokens[..<k]) }
         // 宜昌市人社局向…: an organisation and its preposition are the subject, not the measure.
-        if let k = tokens.lastIndex(where: { $0.tag == "p" }), k > 0, tokens[..<k].contains(where: { Self.isOrganisation($0.text) }) {
+        if let k = tokens.lastIndex(where: { $0.tag == "p" }), k > 0,
+           tokens[..<k].indices.contains(where: { Self.isOrganisation(Self.text(Array(tokens[...$0]))) }) {
             tokens = Array(tokens[(k + 1)...])
         }
         // 用人单位发放稳岗返还资金: who acted goes; the verb and its object name the measure.
         // (A two-character verb with a phrase of its own after it: 参保 in 职工医保参保人员 is part
         // of the noun.)
-        if let k = tokens.indices.dropFirst().last(where: { tokens[$0].tag == "v" && tokens[$0].text.unicodeScalars.count >= 2 && !copulas.contains(tokens[$0].text) }),
+        if let k = tokens.indices.dropFirst().last(where: { tokens[$0].tag == "v" && (tokens[$0].text.unicodeScalars.count >= 2 || dropLeading.contains(tokens[$0].text)) && !copulas.contains(tokens[$0].text) }),
            tokens[..<k].contains(where: { $0.tag.hasPrefix("n") }), tokens[(k + 1)...].contains(where: { $0.tag.hasPrefix("n") || $0.tag == "vn" }),
            Self.text(Array(tokens[(k + 1)...])).unicodeScalars.count >= 4,
            !tokens[..<k].contains(where: { $0.tag == "v" || $0.tag == Self.kept }) {
             tokens = Array(tokens[k...])
+        }
+        // 500人以上企业参保职工占所有企业参保职工总数的: A's share, A占比.
+        if let k = tokens.firstIndex(where: { $0.text == "占" }), k > 0 {
+            tokens = Array(tokens[..<k]) + [.init(text: "占比", tag: Self.kept, start: tokens[k].start, end: tokens[k].end)]
         }
         var changed = true
         while changed && !tokens.isEmpty {
@@ -166,10 +173,12 @@ struct MetricLabel {
         let window = Array(s[from..<j])
         if window.count >= 2, window[0] == "以" && (window[1] == "上" || window[1] == "下") || window[0] == "左" && window[1] == "右" { return ("", from) }
         var end = 0
-        for t in tokens(window) {
+        let tokens = tokens(window)
+        for (k, t) in tokens.enumerated() {
             if t.tag == Self.kept { end = t.end; continue }
-            if Self.trailingTags.contains(t.tag) || dropTrailing.contains(t.text) || t.text == "的" { break }
-            if t.tag.hasPrefix("v") && t.tag != "vn" && end > 0 { break }
+            if Self.trailingTags.contains(t.tag) || dropTrailing.contains(t.text) || t.text == "的" || homeWords.contains(t.text) { break }
+            // (A verb inside a compound noun continues it: 稳岗返还资金.)
+            if t.tag.hasPrefix("v") && t.tag != "vn" && end > 0, !(k + 1 < tokens.count && tokens[k + 1].tag.hasPrefix("n")) { break }
             end = t.end
         }
         return (String(String.UnicodeScalarView(window[..<end])), from + end)
@@ -177,17 +186,17 @@ struct MetricLabel {
 
     /// What a counted noun's clause says of it (5个项目已入驻, 140项事项全市通办, 220项事项“一张身份
     /// 证办成事”): a short predicate to the clause's end, without adverbs; it qualifies the count.
-    func predicateAfter(_ s: [Unicode.Scalar], from: Int) -> String? {
+    func predicateAfter(_ s: [Unicode.Scalar], from: Int) -> (text: String, end: Int)? {
         var j = from
         while j < s.count, j - from <= 10, !Self.stops.contains(s[j]) { j += 1 }
         guard j > from, j - from <= 10, j == s.count || Self.stops.contains(s[j]) else { return nil }
         let rest = Array(s[from..<j])
-        if rest.first == "“", rest.last == "”" { return String(String.UnicodeScalarView(rest)) }
+        if rest.first == "“", rest.last == "”" { return (String(String.UnicodeScalarView(rest)), j) }
         guard !rest.contains(where: { CharClass.isDigit($0) || ChineseNumber.isChineseNumeral($0) }) else { return nil }
         var tokens = tokens(rest)
-        while let t = tokens.first, t.tag == "d" || dropTrailing.contains(t.text) { tokens.removeFirst() }
-        guard !tokens.isEmpty, tokens.contains(where: { $0.tag == "v" }), tokens.allSatisfy({ !Self.isPunct($0.text) }) else { return nil }
-        return Self.text(tokens)
+        while let t = tokens.first, t.tag == "d" || t.tag == "t" || dropTrailing.contains(t.text) { tokens.removeFirst() }
+        guard let last = tokens.last, last.tag == "v", tokens.allSatisfy({ !Self.isPunct($0.text) }) else { return nil }
+        return (Self.text(tokens), j)
     }
 
     /// A verb and its object filling the rest of the clause (…确定筹资标准): the object.

@@ -30,13 +30,11 @@ struct MetricLabel {
     /// Parts of speech that never close one.
     static let trailingTags: Set<String> = ["d", "r", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "y", "e", "o", "w", "f", "m", "a", "ad"]
     /// The tag of a token the rules built themselves (a quoted name, a class bound): kept whole.
-    static let kept = "nz"
+    static let kept = "kept"
 
     /// `raw` is the text before the figure with dates, places and home words already cut out.
     func clean(_ raw: [Unicode.Scalar], rate: Bool = false) -> String {
-        var s = Self.removeBracketed(raw)
-        // Keep the head after the last 的 (城区符合条件的500人以上企业 → 500人以上企业).
-        if let de = s.lastIndex(of: "的"), s.count - de - 1 >= 2 { s = Array(s[(de + 1)...]) }
+        let s = Self.removeBracketed(raw)
         var tokens = tokens(s)
         // 政策实施以来…: a time adverbial ends at 以来.
         if let k = tokens.lastIndex(where: { $0.text == "以来" }) { tokens = Array(tokens[(k + 1)...]) }
@@ -48,6 +46,15 @@ struct MetricLabel {
                 tokens = Array(tokens[..<(introducer ?? 0)]) + Array(tokens[(k + 1)...])
             } else { tokens.remove(at: k) }
         } else if let k = introducer, k > 0 { tokens = Array(tokens[..<k]) }
+        // 建设泵房、清水池和中水回用管网12.315公里: a list's last item is what this figure measures.
+        if tokens.contains(where: { $0.text == "、" }), let k = tokens.lastIndex(where: { $0.text == "、" || $0.text == "和" || $0.text == "及" }),
+           k + 1 < tokens.count {
+            tokens = Array(tokens[(k + 1)...])
+        }
+        // Keep the head after the last 的 (城区符合条件的500人以上企业 → 500人以上企业).
+        if let de = tokens.lastIndex(where: { $0.text == "的" }), Self.text(Array(tokens[(de + 1)...])).unicodeScalars.count >= 2 {
+            tokens = Array(tokens[(de + 1)...])
+        }
         // 宜昌市人社局向…: an organisation and its preposition are the subject, not the measure.
         if let k = tokens.lastIndex(where: { $0.tag == "p" }), k > 0,
            tokens[..<k].indices.contains(where: { Self.isOrganisation(Self.text(Array(tokens[...$0]))) }) {

@@ -140,7 +140,10 @@ struct IndicatorRules {
             // A change, a share or an attribute of what came before names that measure.
             if kind == "change" && metric.isEmpty { metric = lastMeasure ?? "" }
             if metric.hasPrefix("占"), let m = lastMeasure { metric = m + metric }
-            if attributes.contains(metric), let noun = countedNoun, !attributes.contains(noun) { metric = noun + metric }
+            if attributes.contains(metric), let noun = countedNoun, !attributes.contains(noun) {
+                // (总投资额 after its counted thing reads 集中签约项目总投资.)
+                metric = noun + (metric.hasSuffix("总投资额") ? String(metric.dropLast()) : metric)
+            }
             // A count's noun may follow the figure (47家500人以上企业).
             // When it does, it is the counted thing; a short verb before it stays (集中签约11个项目).
             // An amount opening its clause takes it too (7528.05万元稳岗返还资金已发放到位).
@@ -204,6 +207,8 @@ struct IndicatorRules {
     }
 
     /// Nouns that name people: a count of them is the noun plus 数 (网格员数, 工作人员数).
+    static let lengthUnits: Set<String> = ["公里", "千米", "米"]
+    static let areaUnits: Set<String> = ["平方米", "平方公里", "公顷", "亩"]
     static let personNouns = ["人", "员", "干部", "职工", "工人", "居民", "者", "师", "生", "农户", "村民", "代表", "专家", "人才"]
 
     /// The label as a table header names it (GUIDE.md): a count is the counted thing plus 数
@@ -213,6 +218,9 @@ struct IndicatorRules {
         if kind == "change" {
             return ["增速", "增幅", "增长率", "降幅"].contains(where: { measure.hasSuffix($0) }) ? measure : measure + "增速"
         }
+        // A length or an area names itself (测试道路 125公里 → 测试道路里程, 新增绿化 8万平方米 → 新增绿化面积).
+        if Self.lengthUnits.contains(unit), !measure.hasSuffix("里程"), !measure.hasSuffix("长度") { return measure + (measure.hasSuffix("路") ? "里程" : "长度") }
+        if Self.areaUnits.contains(unit), !measure.hasSuffix("面积") { return measure + "面积" }
         guard countUnits.contains(unit), let last = measure.last, !"数率量额比值".contains(last) else { return measure }
         if measure.hasSuffix("人口") { return measure }
         switch unit {

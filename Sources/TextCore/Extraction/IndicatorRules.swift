@@ -227,6 +227,7 @@ struct IndicatorRules {
         case "次": return measure + "次数"
         case "人", "名": return Self.personNouns.contains(where: { measure.hasSuffix($0) }) ? measure + "数" : measure + "人数"
         case "人次": return measure + "人次"
+        case "类": return measure + "类别数"
         default: return measure + "数"
         }
     }

@@ -183,9 +183,12 @@ struct MetricLabel {
         let tokens = tokens(window)
         for (k, t) in tokens.enumerated() {
             if t.tag == Self.kept { end = t.end; continue }
-            if Self.trailingTags.contains(t.tag) || dropTrailing.contains(t.text) || t.text == "的" || homeWords.contains(t.text) { break }
-            // (A verb inside a compound noun continues it: 稳岗返还资金.)
-            if t.tag.hasPrefix("v") && t.tag != "vn" && end > 0, !(k + 1 < tokens.count && tokens[k + 1].tag.hasPrefix("n")) { break }
+            if Self.trailingTags.contains(t.tag) || t.tag == "t" || dropTrailing.contains(t.text) || t.text == "的" || homeWords.contains(t.text) { break }
+            // (A verb inside a compound noun continues it: 稳岗返还资金; a reporting verb does not:
+            // 难题取得实质性进展. A verb ending the clause after a noun is nominal: 补充性保障.)
+            let nextIsNoun = k + 1 < tokens.count && tokens[k + 1].tag.hasPrefix("n")
+            let endsWindow = k + 1 == tokens.count || Self.isPunct(tokens[k + 1].text)
+            if t.tag.hasPrefix("v") && t.tag != "vn" && end > 0, dropLeading.contains(t.text) || !(nextIsNoun || endsWindow) { break }
             end = t.end
         }
         return (String(String.UnicodeScalarView(window[..<end])), from + end)
@@ -202,7 +205,7 @@ struct MetricLabel {
         guard !rest.contains(where: { CharClass.isDigit($0) || ChineseNumber.isChineseNumeral($0) }) else { return nil }
         var tokens = tokens(rest)
         while let t = tokens.first, t.tag == "d" || t.tag == "t" || dropTrailing.contains(t.text) { tokens.removeFirst() }
-        guard let last = tokens.last, last.tag == "v", tokens.allSatisfy({ !Self.isPunct($0.text) }) else { return nil }
+        guard let last = tokens.last, last.tag == "v" || last.tag == "vn", tokens.allSatisfy({ !Self.isPunct($0.text) }) else { return nil }
         return (Self.text(tokens), j)
     }
 

@@ -71,8 +71,9 @@ final class SeedGoldTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: tmp) }
         try exports(TestPostgres.packageRoot.appendingPathComponent("seeds"), into: tmp.appendingPathComponent("seeds"))
         try exports(shared.appendingPathComponent("gold/dev/docs"), into: tmp.appendingPathComponent("dev"))
-        for (name, gold, bars) in [("seeds", "gold/seeds.json", (p: 0.90, r: 0.90, label: 0.35, mf1: 0.95)),
-                                   ("dev", "gold/dev/gold.json", (p: 0.87, r: 0.86, label: 0.48, mf1: 0.90))] {
+        // Bars a little under the scores measured when they were set (README, BENCHMARKS.md).
+        for (name, gold, bars) in [("seeds", "gold/seeds.json", (p: 0.99, r: 0.99, label: 0.86, mf1: 0.99, attributes: 0.92)),
+                                   ("dev", "gold/dev/gold.json", (p: 0.96, r: 0.96, label: 0.83, mf1: 0.99, attributes: 0.96))] {
             let out = tmp.appendingPathComponent(name)
             let report = try python([shared.appendingPathComponent("gold/score.py").path, "--gold", shared.appendingPathComponent(gold).path,
                                      "--articles", out.appendingPathComponent("articles.jsonl").path,
@@ -85,6 +86,12 @@ final class SeedGoldTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(number("R", in: ind), bars.r, "\(name): \(ind)")
             XCTAssertGreaterThanOrEqual(number("label", in: ind), bars.label, "\(name): \(ind)")
             XCTAssertGreaterThanOrEqual(number("F1", in: ms), bars.mf1, "\(name): \(ms)")
+            for attribute in ["qualifier", "period", "region", "kind"] {
+                XCTAssertGreaterThanOrEqual(number(attribute, in: ind), bars.attributes, "\(name) \(attribute): \(ind)")
+            }
+            for attribute in ["action", "planned", "region"] {
+                XCTAssertGreaterThanOrEqual(number(attribute, in: ms), bars.attributes, "\(name) \(attribute): \(ms)")
+            }
         }
     }
 
@@ -99,7 +106,7 @@ final class SeedGoldTests: XCTestCase {
         let last = try XCTUnwrap(report.split(separator: "\n").last.map(String.init), report)
         let found = Int(last.components(separatedBy: "found=").last?.prefix { $0.isNumber } ?? "") ?? -1
         let cohesive = Int(last.components(separatedBy: "cohesive=").last?.prefix { $0.isNumber } ?? "") ?? -1
-        XCTAssertGreaterThanOrEqual(found, 62, last)
-        XCTAssertGreaterThanOrEqual(cohesive, 54, last)
+        XCTAssertGreaterThanOrEqual(found, 81, last)
+        XCTAssertGreaterThanOrEqual(cohesive, 79, last)
     }
 }

@@ -118,3 +118,89 @@ final class HostileTextTests: XCTestCase {
         XCTAssertLessThanOrEqual(out.indicators.map { $0.evidence.unicodeScalars.count }.max() ?? 0, Sentence.maxLength)
     }
 }
+
+/// The later rules of issue 11, each on sentences written for it.
+final class ContextAndLabelTests: XCTestCase {
+    func testAPartKeepsThePeriodOfWhatItIsPartOf() {
+        let out = extract("2024年全市规模以上工业企业数1520家。其中，高新技术企业610家。", published: "2025-03-01")
+        XCTAssertEqual(out.indicators.map { $0.period ?? "-" }, ["2024", "2024"])
+    }
+
+    func testAConversionKeepsTheMeasure() {
+        let out = extract("全市居民人均可支配收入58200元，按年平均汇率折算为8100美元，同比增长6.1%。", published: "2025-02-10")
+        XCTAssertEqual(Set(out.indicators.map(\.metricKey)), ["全体居民人均可支配收入"])
+    }
+
+    func testPeriodsListedInAnEarlierClauseAreSpread() {
+        let out = extract("2024年一季度、上半年，全市社会消费品零售总额均保持增长，增速分别达到6.2%和5.8%。", published: "2025-01-20")
+        XCTAssertEqual(out.indicators.map { $0.period ?? "-" }, ["2024-01/2024-03", "2024-01/2024-06"])
+        XCTAssertEqual(Set(out.indicators.map(\.metricKey)), ["社会消费品零售总额"])
+    }
+
+    func testClassBoundsAndEnumerationsStayInTheLabel() {
+        let out = extract("此次集中签约涉及智能制造、新材料等25个亿元以上项目。")
+        XCTAssertEqual(out.indicators.first?.metric, "集中签约亿元以上项目数")
+    }
+
+    func testWhatTheClauseSaysOfACountedNounQualifiesIt() {
+        let out = extract("园区新引进的8个项目已投产。")
+        XCTAssertEqual(out.indicators.first?.metric, "投产项目数")
+    }
+
+    func testAShareAndTheRateOfAVerb() {
+        let share = extract("全市民营企业进出口额占全市进出口总额的68.2%。")
+        XCTAssertEqual(share.indicators.first?.metric, "民营企业进出口额占比")
+        let rate = extract("截至目前，全县补贴资金发放100%。")
+        XCTAssertEqual(rate.indicators.first?.metric, "补贴资金发放率")
+    }
+
+    func testAListsLastItemIsWhatItsFigureMeasures() {
+        let out = extract("新建提升泵站2座、调蓄池1座和配套管网8.6公里。")
+        XCTAssertEqual(out.indicators.last?.metric, "配套管网长度")
+    }
+
+    func testAPlanForThisYearAndAnEstimateOfThePast() {
+        let plan = extract("今年新开工重大项目60个以上。", published: "2025-03-05")
+        XCTAssertEqual(plan.indicators.first?.kind, "target")
+        let estimate = extract("据初步预计，上半年全市地区生产总值2410亿元左右。", published: "2025-07-20")
+        XCTAssertEqual(estimate.indicators.first?.kind, "actual")
+        XCTAssertEqual(estimate.indicators.first?.period, "2025-01/2025-06")
+    }
+
+    func testZonesArePlacesAndPlacesElsewhereAreNotSubjectsUnlessTheyOpenTheClause() {
+        let zone = extract("嘉兴经开区新增规上企业35家。")
+        XCTAssertEqual(zone.indicators.first?.region, "嘉兴经开区")
+        let trip = extract("全市赴上海开展招商推介活动12次。")
+        XCTAssertEqual(trip.indicators.first?.region, "嘉兴市")
+    }
+}
+
+final class LexiconLoaderTests: XCTestCase {
+    func testALocalGazetteerAddsAliasesToTheNationalPlace() throws {
+        var g = Gazetteer()
+        try g.add(contentsOf: "330000\t浙江省\tprovince\t\t浙江\n330400\t嘉兴市\tcity\t330000\t嘉兴\n330481\t海宁市\tcounty\t330400\t海宁\n330481101\t长安镇\ttown\t330481\t\n", file: "national.tsv")
+        try g.add(contentsOf: "长安镇\ttown\t海宁市\t长安\n", file: "local.tsv")
+        XCTAssertEqual(g.places.filter { $0.name == "长安镇" }.count, 1, "no second 长安镇")
+        let home = g.index(named: "嘉兴市")
+        let found = g.match(Array("长安新增就业".unicodeScalars), at: 0, home: home)
+        XCTAssertEqual(found.map { g.places[$0.place].name }, "长安镇")
+    }
+
+    func testMalformedLexiconLinesNameTheirFileAndLine() {
+        var v = StatisticsVocabulary()
+        XCTAssertThrowsError(try v.add(contentsOf: "地区生产总值\tamount\tGDP\n人均地区生产总值\tamount\tGDP\n", file: "vocab.tsv")) { error in
+            XCTAssertTrue("\(error)".contains("vocab.tsv:2"), "\(error)")
+        }
+        var g = Gazetteer()
+        XCTAssertThrowsError(try g.add(contentsOf: "嘉兴市\tprefecture\t\t\n", file: "g.tsv")) { error in
+            XCTAssertTrue("\(error)".contains("g.tsv:1"), "\(error)")
+        }
+    }
+
+    func testSegmentationTakesTheMostProbablePath() throws {
+        var d = WordDictionary()
+        try d.add(contentsOf: "外贸 100 n\n进出口 300 vn\n总值 200 n\n进出 10 v\n口总 1 n\n", file: "words.txt")
+        XCTAssertEqual(d.segment(Array("外贸进出口总值".unicodeScalars)).map(\.text), ["外贸", "进出口", "总值"])
+        XCTAssertEqual(d.tag(of: "进出口"), "vn")
+    }
+}

@@ -109,8 +109,8 @@ struct IndicatorRules {
                 } else if items.count > 1 {
                     var labels = Self.sharingModifier(items.map { label.clean(removeChangeWords($0)) })
                     // 进口原油、机电产品: the trade verb of the first item applies to all.
-                    if let verb = label.objectFirstVerbs.first(where: { v in labels[0].hasSuffix(v) }) {
-                        labels = labels.map { $0.hasSuffix(verb) ? $0 : $0 + verb }
+                    if let verb = label.objectFirstVerbs.first(where: { v in labels[0].endsWith(v) }) {
+                        labels = labels.map { $0.endsWith(verb) ? $0 : $0 + verb }
                     }
                     spread = (labels, 1, kind)
                     metric = labels[0]
@@ -139,10 +139,10 @@ struct IndicatorRules {
             }
             // A change, a share or an attribute of what came before names that measure.
             if kind == "change" && metric.isEmpty { metric = lastMeasure ?? "" }
-            if metric.hasPrefix("占"), let m = lastMeasure { metric = m + metric }
+            if metric.startsWith("占"), let m = lastMeasure { metric = m + metric }
             if attributes.contains(metric), let noun = countedNoun, !attributes.contains(noun) {
                 // (总投资额 after its counted thing reads 集中签约项目总投资.)
-                metric = noun + (metric.hasSuffix("总投资额") ? String(metric.dropLast()) : metric)
+                metric = noun + (metric.endsWith("总投资额") ? String(metric.dropLast()) : metric)
             }
             // A count's noun may follow the figure (47家500人以上企业).
             // When it does, it is the counted thing; a short verb before it stays (集中签约11个项目).
@@ -153,10 +153,10 @@ struct IndicatorRules {
                 for next in quantities[(n + 1)...] where next.start == from { from = next.end }
                 let after = label.nounAfter(s, from: from)
                 nounEnd = after.end
-                if after.noun.unicodeScalars.count >= 2, !metric.hasSuffix(after.noun) {
+                if after.noun.unicodeScalars.count >= 2, !metric.endsWith(after.noun) {
                     metric = metric.unicodeScalars.count <= 4 && !isChange ? metric + after.noun : after.noun
                     // 5个项目已入驻 → 入驻项目: what the clause says of the counted thing.
-                    if !Self.accountUnits.contains(q.unit), let predicate = label.predicateAfter(s, from: after.end), !metric.hasPrefix(predicate.text) {
+                    if !Self.accountUnits.contains(q.unit), let predicate = label.predicateAfter(s, from: after.end), !metric.startsWith(predicate.text) {
                         metric = predicate.text + after.noun
                         nounEnd = predicate.end
                     }
@@ -179,7 +179,7 @@ struct IndicatorRules {
             if periodSpread?.next == 1 { spreadMeasure = metric }
             if kind != "change" && !converted { lastMeasure = metric }
             state.paragraphMeasure = lastMeasure ?? state.paragraphMeasure
-            if !Self.accountUnits.contains(q.unit), !isChange { countedNoun = metric.hasSuffix("数") ? String(metric.dropLast()) : metric }
+            if !Self.accountUnits.contains(q.unit), !isChange { countedNoun = metric.endsWith("数") ? String(metric.dropLast()) : metric }
 
             // 其中… is part of what the sentence before reported, for the same period.
             var period = ownPeriod ?? sentencePeriod ?? (facts.opensWithPart ? state.lastFigurePeriod : nil) ?? state.period
@@ -216,16 +216,16 @@ struct IndicatorRules {
     /// carried to later figures and keyed by the vocabulary, stays bare.
     func presented(_ measure: String, kind: String, unit: String) -> String {
         if kind == "change" {
-            return ["增速", "增幅", "增长率", "降幅"].contains(where: { measure.hasSuffix($0) }) ? measure : measure + "增速"
+            return ["增速", "增幅", "增长率", "降幅"].contains(where: { measure.endsWith($0) }) ? measure : measure + "增速"
         }
         // A length or an area names itself (测试道路 125公里 → 测试道路里程, 新增绿化 8万平方米 → 新增绿化面积).
-        if Self.lengthUnits.contains(unit), !measure.hasSuffix("里程"), !measure.hasSuffix("长度") { return measure + (measure.hasSuffix("路") ? "里程" : "长度") }
-        if Self.areaUnits.contains(unit), !measure.hasSuffix("面积") { return measure + "面积" }
+        if Self.lengthUnits.contains(unit), !measure.endsWith("里程"), !measure.endsWith("长度") { return measure + (measure.endsWith("路") ? "里程" : "长度") }
+        if Self.areaUnits.contains(unit), !measure.endsWith("面积") { return measure + "面积" }
         guard countUnits.contains(unit), let last = measure.last, !"数率量额比值".contains(last) else { return measure }
-        if measure.hasSuffix("人口") { return measure }
+        if measure.endsWith("人口") { return measure }
         switch unit {
         case "次": return measure + "次数"
-        case "人", "名": return Self.personNouns.contains(where: { measure.hasSuffix($0) }) ? measure + "数" : measure + "人数"
+        case "人", "名": return Self.personNouns.contains(where: { measure.endsWith($0) }) ? measure + "数" : measure + "人数"
         case "人次": return measure + "人次"
         case "类": return measure + "类别数"
         default: return measure + "数"

@@ -64,7 +64,7 @@ struct MetricLabel {
         // (A two-character verb with a phrase of its own after it: 参保 in 职工医保参保人员 is part
         // of the noun.)
         if let k = tokens.indices.dropFirst().last(where: { tokens[$0].tag == "v" && (tokens[$0].text.unicodeScalars.count >= 2 || dropLeading.contains(tokens[$0].text)) && !copulas.contains(tokens[$0].text) }),
-           tokens[..<k].contains(where: { $0.tag.hasPrefix("n") }), tokens[(k + 1)...].contains(where: { $0.tag.hasPrefix("n") || $0.tag == "vn" }),
+           tokens[..<k].contains(where: { $0.tag.startsWith("n") }), tokens[(k + 1)...].contains(where: { $0.tag.startsWith("n") || $0.tag == "vn" }),
            Self.text(Array(tokens[(k + 1)...])).unicodeScalars.count >= 4,
            !tokens[..<k].contains(where: { $0.tag == "v" || $0.tag == Self.kept }) {
             tokens = Array(tokens[k...])
@@ -76,10 +76,10 @@ struct MetricLabel {
         var changed = true
         while changed && !tokens.isEmpty {
             changed = false
-            // A label the vocabulary knows as it stands (完成投资) is not trimmed further.
-            if vocabulary.canonical(Self.text(tokens)) != nil { break }
-            if let t = tokens.first, t.tag != Self.kept, !t.text.hasSuffix("期"),
-               dropLeading.contains(t.text) || Self.leadingTags.contains(t.tag) || Self.isPunct(t.text) {
+            if let t = tokens.first, t.tag != Self.kept, !t.text.endsWith("期"),
+               Self.leadingTags.contains(t.tag) || Self.isPunct(t.text)
+                // (A label the vocabulary knows as it stands, 完成投资, keeps its verb.)
+                || dropLeading.contains(t.text) && vocabulary.canonical(Self.text(tokens)) == nil {
                 tokens.removeFirst(); changed = true; continue
             }
             if let t = tokens.last, t.tag != Self.kept, dropTrailing.contains(t.text) || Self.trailingTags.contains(t.tag) || Self.isPunct(t.text) {
@@ -92,7 +92,7 @@ struct MetricLabel {
                 break
             }
             if tokens.count > 1, let t = tokens.last, t.tag == "v", t.text.unicodeScalars.count > 1,
-               tokens.dropLast().contains(where: { $0.tag.hasPrefix("n") && $0.tag != "nr" }), tokens[tokens.count - 2].tag != "v" {
+               tokens.dropLast().contains(where: { $0.tag.startsWith("n") && $0.tag != "nr" }), tokens[tokens.count - 2].tag != "v" {
                 tokens.removeLast(); changed = true
             }
         }
@@ -115,7 +115,7 @@ struct MetricLabel {
     static func text(_ tokens: [WordDictionary.Token]) -> String { tokens.map(\.text).joined() }
 
     static let organisationSuffixes = ["局", "委", "办", "厅", "部门", "政府", "海关", "公司", "集团", "银行", "中心"]
-    static func isOrganisation(_ t: String) -> Bool { t.count >= 2 && organisationSuffixes.contains { t.hasSuffix($0) } }
+    static func isOrganisation(_ t: String) -> Bool { t.count >= 2 && organisationSuffixes.contains { t.endsWith($0) } }
 
     /// The dictionary's tokens, with two kinds kept whole: a quoted name (“三类500强”) and a
     /// class bound (亿元以上, 500人以上, 10亿元及以上, 百亿) — the class a count belongs to.
@@ -186,9 +186,9 @@ struct MetricLabel {
             if Self.trailingTags.contains(t.tag) || t.tag == "t" || dropTrailing.contains(t.text) || t.text == "的" || homeWords.contains(t.text) { break }
             // (A verb inside a compound noun continues it: 稳岗返还资金; a reporting verb does not:
             // 难题取得实质性进展. A verb ending the clause after a noun is nominal: 补充性保障.)
-            let nextIsNoun = k + 1 < tokens.count && tokens[k + 1].tag.hasPrefix("n")
+            let nextIsNoun = k + 1 < tokens.count && tokens[k + 1].tag.startsWith("n")
             let endsWindow = k + 1 == tokens.count || Self.isPunct(tokens[k + 1].text)
-            if t.tag.hasPrefix("v") && t.tag != "vn" && end > 0, dropLeading.contains(t.text) || !(nextIsNoun || endsWindow) { break }
+            if t.tag.startsWith("v") && t.tag != "vn" && end > 0, dropLeading.contains(t.text) || !(nextIsNoun || endsWindow) { break }
             end = t.end
         }
         return (String(String.UnicodeScalarView(window[..<end])), from + end)
@@ -215,7 +215,7 @@ struct MetricLabel {
         while j < s.count, j - from <= 12, !Self.stops.contains(s[j]) { j += 1 }
         guard j > from, j == s.count || Self.stops.contains(s[j]) else { return nil }
         let tokens = tokens(Array(s[from..<j]))
-        guard tokens.count >= 2, tokens[0].tag == "v", tokens.dropFirst().allSatisfy({ $0.tag.hasPrefix("n") || $0.tag == "vn" }) else { return nil }
+        guard tokens.count >= 2, tokens[0].tag == "v", tokens.dropFirst().allSatisfy({ $0.tag.startsWith("n") || $0.tag == "vn" }) else { return nil }
         return Self.text(Array(tokens.dropFirst()))
     }
 

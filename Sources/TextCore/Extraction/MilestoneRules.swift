@@ -219,7 +219,7 @@ struct MilestoneRules {
     /// 龙港市政务客厅正式启用 → 龙港市政务客厅 正式启用 stays readable; only adverbs at its end go.
     func trimmedEvent(_ t: String) -> String {
         var t = t
-        for w in subjectTrailing where t.hasSuffix(w) && t.count > w.count + 1 { t = String(t.dropLast(w.count)) }
+        for w in subjectTrailing where t.endsWith(w) && t.count > w.count + 1 { t = String(t.dropLast(w.count)) }
         return t
     }
 

@@ -38,7 +38,7 @@ public struct StatisticsVocabulary: Sendable {
         let key = Self.normalize(label)
         if let i = byName[key] { return measures[i] }
         // 额/总额/总量 endings written or left out: 出口额 = 出口, 进出口总额 = 进出口总值 when listed.
-        for suffix in ["额", "总额", "总量", "量", "数"] where key.hasSuffix(suffix) && key.count > suffix.count + 1 {
+        for suffix in ["额", "总额", "总量", "量", "数"] where key.endsWith(suffix) && key.unicodeScalars.count > suffix.unicodeScalars.count + 1 {
             if let i = byName[String(key.dropLast(suffix.count))] { return measures[i] }
         }
         return nil

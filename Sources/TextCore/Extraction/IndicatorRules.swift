@@ -261,7 +261,7 @@ struct IndicatorRules {
         while k < tokens.count {
             // A change word may span two tokens (名义 增长).
             if k + 1 < tokens.count, change.isWord(Array(s[tokens[k].start..<tokens[k + 1].end])) { k += 2; continue }
-            if !change.isWord(Array(tokens[k].text.unicodeScalars)) { out += s[tokens[k].start..<tokens[k].end] }
+            if !change.isWord(Array(tokens[k].scalars)) { out += tokens[k].scalars }
             k += 1
         }
         return out

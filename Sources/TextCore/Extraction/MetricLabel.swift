@@ -6,22 +6,22 @@
 struct MetricLabel {
     let dictionary: WordDictionary
     let vocabulary: StatisticsVocabulary
-    let dropLeading: Set<String>
-    let dropTrailing: Set<String>
+    let dropLeading: WordDictionary.WordSet
+    let dropTrailing: WordDictionary.WordSet
     let objectFirstVerbs: [String]
-    let dropInner: Set<String>
-    let copulas: Set<String>
-    let homeWords: Set<String>
+    let dropInner: WordDictionary.WordSet
+    let copulas: WordDictionary.WordSet
+    let homeWords: WordDictionary.WordSet
 
     init(lexicon: Lexicon) {
         dictionary = lexicon.dictionary
         vocabulary = lexicon.vocabulary
-        dropLeading = Set(lexicon.words(.dropLeading))
-        dropTrailing = Set(lexicon.words(.dropTrailing))
+        dropLeading = .init(lexicon.words(.dropLeading))
+        dropTrailing = .init(lexicon.words(.dropTrailing))
         objectFirstVerbs = lexicon.words(.tradeVerb)
-        dropInner = Set(lexicon.words(.dropInner))
-        copulas = Set(lexicon.words(.copula))
-        homeWords = Set(lexicon.words(.home))
+        dropInner = .init(lexicon.words(.dropInner))
+        copulas = .init(lexicon.words(.copula))
+        homeWords = .init(lexicon.words(.home))
     }
 
     /// Parts of speech that never open a label (adverbs, pronouns, prepositions, conjunctions,
@@ -37,22 +37,22 @@ struct MetricLabel {
         let s = Self.removeBracketed(raw)
         var tokens = tokens(s)
         // 政策实施以来…: a time adverbial ends at 以来.
-        if let k = tokens.lastIndex(where: { $0.text == "以来" }) { tokens = Array(tokens[(k + 1)...]) }
+        if let k = tokens.lastIndex(where: { $0.is("以来") }) { tokens = Array(tokens[(k + 1)...]) }
         // 科道、唯普等 (an enumeration of examples) names no measure; 招商推介等活动 keeps its class.
         // What introduces the enumeration (此次集中开工涉及…等) still names the measure.
-        let introducer = tokens.firstIndex { $0.text == "包括" || $0.text == "涉及" }
-        if let k = tokens.lastIndex(where: { $0.text == "等" }) {
-            if tokens[..<k].contains(where: { $0.text == "、" }) {
+        let introducer = tokens.firstIndex { $0.is("包括") || $0.is("涉及") }
+        if let k = tokens.lastIndex(where: { $0.is("等") }) {
+            if tokens[..<k].contains(where: { $0.is("、") }) {
                 tokens = Array(tokens[..<(introducer ?? 0)]) + Array(tokens[(k + 1)...])
             } else { tokens.remove(at: k) }
         } else if let k = introducer, k > 0 { tokens = Array(tokens[..<k]) }
         // 建设泵房、清水池和中水回用管网12.315公里: a list's last item is what this figure measures.
-        if tokens.contains(where: { $0.text == "、" }), let k = tokens.lastIndex(where: { $0.text == "、" || $0.text == "和" || $0.text == "及" }),
+        if tokens.contains(where: { $0.is("、") }), let k = tokens.lastIndex(where: { $0.is("、") || $0.is("和") || $0.is("及") }),
            k + 1 < tokens.count {
             tokens = Array(tokens[(k + 1)...])
         }
         // Keep the head after the last 的 (城区符合条件的500人以上企业 → 500人以上企业).
-        if let de = tokens.lastIndex(where: { $0.text == "的" }), Self.text(Array(tokens[(de + 1)...])).unicodeScalars.count >= 2 {
+        if let de = tokens.lastIndex(where: { $0.is("的") }), tokens[(de + 1)...].reduce(0, { $0 + $1.length }) >= 2 {
             tokens = Array(tokens[(de + 1)...])
         }
         // 宜昌市人社局向…: an organisation and its preposition are the subject, not the measure.
@@ -63,41 +63,41 @@ struct MetricLabel {
         // 用人单位发放稳岗返还资金: who acted goes; the verb and its object name the measure.
         // (A two-character verb with a phrase of its own after it: 参保 in 职工医保参保人员 is part
         // of the noun.)
-        if let k = tokens.indices.dropFirst().last(where: { tokens[$0].tag == "v" && (tokens[$0].text.unicodeScalars.count >= 2 || dropLeading.contains(tokens[$0].text)) && !copulas.contains(tokens[$0].text) }),
+        if let k = tokens.indices.dropFirst().last(where: { tokens[$0].tag == "v" && (tokens[$0].length >= 2 || dropLeading.contains(tokens[$0])) && !copulas.contains(tokens[$0]) }),
            tokens[..<k].contains(where: { $0.tag.startsWith("n") }), tokens[(k + 1)...].contains(where: { $0.tag.startsWith("n") || $0.tag == "vn" }),
-           Self.text(Array(tokens[(k + 1)...])).unicodeScalars.count >= 4,
+           tokens[(k + 1)...].reduce(0, { $0 + $1.length }) >= 4,
            !tokens[..<k].contains(where: { $0.tag == "v" || $0.tag == Self.kept }) {
             tokens = Array(tokens[k...])
         }
         // 500人以上企业参保职工占所有企业参保职工总数的: A's share, A占比.
-        if let k = tokens.firstIndex(where: { $0.text == "占" }), k > 0 {
-            tokens = Array(tokens[..<k]) + [.init(text: "占比", tag: Self.kept, start: tokens[k].start, end: tokens[k].end)]
+        if let k = tokens.firstIndex(where: { $0.is("占") }), k > 0 {
+            tokens = Array(tokens[..<k]) + [.init(scalars: ArraySlice("占比".unicodeScalars), tag: Self.kept, start: tokens[k].start, end: tokens[k].end)]
         }
         var changed = true
         while changed && !tokens.isEmpty {
             changed = false
-            if let t = tokens.first, t.tag != Self.kept, !t.text.endsWith("期"),
-               Self.leadingTags.contains(t.tag) || Self.isPunct(t.text)
+            if let t = tokens.first, t.tag != Self.kept, t.scalars.last != "期",
+               Self.leadingTags.contains(t.tag) || Self.isPunct(t)
                 // (A label the vocabulary knows as it stands, 完成投资, keeps its verb.)
-                || dropLeading.contains(t.text) && vocabulary.canonical(Self.text(tokens)) == nil {
+                || dropLeading.contains(t) && vocabulary.canonical(Self.text(tokens)) == nil {
                 tokens.removeFirst(); changed = true; continue
             }
-            if let t = tokens.last, t.tag != Self.kept, dropTrailing.contains(t.text) || Self.trailingTags.contains(t.tag) || Self.isPunct(t.text) {
+            if let t = tokens.last, t.tag != Self.kept, dropTrailing.contains(t) || Self.trailingTags.contains(t.tag) || Self.isPunct(t) {
                 tokens.removeLast(); changed = true; continue
             }
             // A noun phrase then a verb (地区生产总值修订, 进出口总额位居): the verb is the predicate;
             // for a rate it is what the rate measures (政策兑现100% → 政策兑现率).
-            if rate, tokens.count > 1, let t = tokens.last, t.tag == "v", t.text.unicodeScalars.count > 1 {
-                tokens.append(.init(text: "率", tag: "n", start: t.end, end: t.end))
+            if rate, tokens.count > 1, let t = tokens.last, t.tag == "v", t.length > 1 {
+                tokens.append(.init(scalars: ArraySlice("率".unicodeScalars), tag: "n", start: t.end, end: t.end))
                 break
             }
-            if tokens.count > 1, let t = tokens.last, t.tag == "v", t.text.unicodeScalars.count > 1,
+            if tokens.count > 1, let t = tokens.last, t.tag == "v", t.length > 1,
                tokens.dropLast().contains(where: { $0.tag.startsWith("n") && $0.tag != "nr" }), tokens[tokens.count - 2].tag != "v" {
                 tokens.removeLast(); changed = true
             }
         }
         // 规上工业企业实现增加值: a reporting verb inside the phrase goes too.
-        if tokens.count > 2 { tokens.removeAll { dropInner.contains($0.text) } }
+        if tokens.count > 2 { tokens.removeAll { dropInner.contains($0) } }
         guard !tokens.isEmpty else { return "" }
         var label = Array(Self.text(tokens).unicodeScalars)
         if label.last == "率" { return String(String.UnicodeScalarView(label)) }
@@ -112,7 +112,11 @@ struct MetricLabel {
         return String(String.UnicodeScalarView(label))
     }
 
-    static func text(_ tokens: [WordDictionary.Token]) -> String { tokens.map(\.text).joined() }
+    static func text(_ tokens: [WordDictionary.Token]) -> String {
+        var out = String.UnicodeScalarView()
+        for t in tokens { out.append(contentsOf: t.scalars) }
+        return String(out)
+    }
 
     static let organisationSuffixes = ["局", "委", "办", "厅", "部门", "政府", "海关", "公司", "集团", "银行", "中心"]
     static func isOrganisation(_ t: String) -> Bool { t.count >= 2 && organisationSuffixes.contains { t.endsWith($0) } }
@@ -124,18 +128,18 @@ struct MetricLabel {
         var i = 0
         while i < s.count {
             if s[i] == "“", let close = s[(i + 1)...].firstIndex(of: "”") {
-                out.append(.init(text: s.string(i..<(close + 1)), tag: Self.kept, start: i, end: close + 1))
+                out.append(.init(scalars: s[i..<(close + 1)], tag: Self.kept, start: i, end: close + 1))
                 i = close + 1
                 continue
             }
             if let end = Self.classBound(s, at: i) {
-                out.append(.init(text: s.string(i..<end), tag: Self.kept, start: i, end: end))
+                out.append(.init(scalars: s[i..<end], tag: Self.kept, start: i, end: end))
                 i = end
                 continue
             }
             var j = i + 1
             while j < s.count, s[j] != "“", Self.classBound(s, at: j) == nil { j += 1 }
-            out += dictionary.segment(Array(s[i..<j])).map { .init(text: $0.text, tag: $0.tag, start: $0.start + i, end: $0.end + i) }
+            out += dictionary.segment(Array(s[i..<j])).map { $0.shifted(by: i) }
             i = j
         }
         return out
@@ -183,12 +187,12 @@ struct MetricLabel {
         let tokens = tokens(window)
         for (k, t) in tokens.enumerated() {
             if t.tag == Self.kept { end = t.end; continue }
-            if Self.trailingTags.contains(t.tag) || t.tag == "t" || dropTrailing.contains(t.text) || t.text == "的" || homeWords.contains(t.text) { break }
+            if Self.trailingTags.contains(t.tag) || t.tag == "t" || dropTrailing.contains(t) || t.is("的") || homeWords.contains(t) { break }
             // (A verb inside a compound noun continues it: 稳岗返还资金; a reporting verb does not:
             // 难题取得实质性进展. A verb ending the clause after a noun is nominal: 补充性保障.)
             let nextIsNoun = k + 1 < tokens.count && tokens[k + 1].tag.startsWith("n")
-            let endsWindow = k + 1 == tokens.count || Self.isPunct(tokens[k + 1].text)
-            if t.tag.startsWith("v") && t.tag != "vn" && end > 0, dropLeading.contains(t.text) || !(nextIsNoun || endsWindow) { break }
+            let endsWindow = k + 1 == tokens.count || Self.isPunct(tokens[k + 1])
+            if t.tag.startsWith("v") && t.tag != "vn" && end > 0, dropLeading.contains(t) || !(nextIsNoun || endsWindow) { break }
             end = t.end
         }
         return (String(String.UnicodeScalarView(window[..<end])), from + end)
@@ -204,8 +208,8 @@ struct MetricLabel {
         if rest.first == "“", rest.last == "”" { return (String(String.UnicodeScalarView(rest)), j) }
         guard !rest.contains(where: { CharClass.isDigit($0) || ChineseNumber.isChineseNumeral($0) }) else { return nil }
         var tokens = tokens(rest)
-        while let t = tokens.first, t.tag == "d" || t.tag == "t" || dropTrailing.contains(t.text) { tokens.removeFirst() }
-        guard let last = tokens.last, last.tag == "v" || last.tag == "vn", tokens.allSatisfy({ !Self.isPunct($0.text) }) else { return nil }
+        while let t = tokens.first, t.tag == "d" || t.tag == "t" || dropTrailing.contains(t) { tokens.removeFirst() }
+        guard let last = tokens.last, last.tag == "v" || last.tag == "vn", tokens.allSatisfy({ !Self.isPunct($0) }) else { return nil }
         return (Self.text(tokens), j)
     }
 
@@ -221,8 +225,8 @@ struct MetricLabel {
 
     static let stops: Set<Unicode.Scalar> = ["，", "；", "。", "、", "：", "（", "！", "？", " "]
 
-    static func isPunct(_ t: String) -> Bool {
-        t.unicodeScalars.allSatisfy { CharClass.isCJKPunct($0) || $0 == " " || ($0.value < 0x80 && !CharClass.isASCIIAlnum($0)) }
+    static func isPunct(_ t: WordDictionary.Token) -> Bool {
+        t.scalars.allSatisfy { CharClass.isCJKPunct($0) || $0 == " " || ($0.value < 0x80 && !CharClass.isASCIIAlnum($0)) }
     }
 
     /// （…）, (…), 【…】 and ellipses carry notes, not the measure's name.

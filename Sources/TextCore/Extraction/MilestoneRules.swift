@@ -112,11 +112,11 @@ struct MilestoneRules {
     func openingNoun(_ s: [Unicode.Scalar], before: Int) -> String {
         guard before >= 2 else { return "" }
         var tokens = dictionary.segment(Array(s[0..<before]))
-        while let t = tokens.first, t.tag == "r" || t.text == "该" || t.text == "这一" || t.text == "此" { tokens.removeFirst() }
-        while let t = tokens.last, planned.isWord(Array(t.text.unicodeScalars)) || t.tag == "p" || t.tag == "d" { tokens.removeLast() }
-        guard let first = tokens.first, let last = tokens.last, !tokens.contains(where: { $0.text == "，" }) else { return "" }
+        while let t = tokens.first, t.tag == "r" || t.is("该") || t.is("这一") || t.is("此") { tokens.removeFirst() }
+        while let t = tokens.last, planned.isWord(Array(t.scalars)) || t.tag == "p" || t.tag == "d" { tokens.removeLast() }
+        guard let first = tokens.first, let last = tokens.last, !tokens.contains(where: { $0.is("，") }) else { return "" }
         // 新建成的政务服务中心: the noun after the last 的.
-        let start = tokens.last(where: { $0.text == "的" }).map { $0.end } ?? first.start
+        let start = tokens.last(where: { $0.is("的") }).map { $0.end } ?? first.start
         return start < last.end ? s.string(start..<last.end) : ""
     }
 

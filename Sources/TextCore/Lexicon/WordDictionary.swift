@@ -10,11 +10,29 @@ import Foundation
 /// String is built per candidate. (Two of jieba's 349,046 words colliding in 64 bits has odds of
 /// about 10⁻⁹; a collision would only mis-tag a word.)
 public struct WordDictionary: Sendable {
+    /// A word of a segmentation: its scalars (a slice of the text, no copy), part of speech,
+    /// extent and hash. Rules compare words by hash (`is`, `WordSet`), so no String is built per
+    /// token unless a rule needs its text.
     public struct Token: Sendable, Equatable {
-        public let text: String
+        public let scalars: ArraySlice<Unicode.Scalar>
         public let tag: String
         public let start: Int
         public let end: Int
+        public let hash: UInt64
+
+        public init(scalars: ArraySlice<Unicode.Scalar>, tag: String, start: Int, end: Int) {
+            self.scalars = scalars; self.tag = tag; self.start = start; self.end = end
+            hash = WordDictionary.hash(scalars)
+        }
+        /// The same word at another offset.
+        public func shifted(by d: Int) -> Token { Token(scalars: scalars, tag: tag, start: start + d, end: end + d, hash: hash) }
+        private init(scalars: ArraySlice<Unicode.Scalar>, tag: String, start: Int, end: Int, hash: UInt64) {
+            self.scalars = scalars; self.tag = tag; self.start = start; self.end = end; self.hash = hash
+        }
+
+        public var text: String { String(String.UnicodeScalarView(scalars)) }
+        public var length: Int { end - start }
+        public func `is`(_ word: String) -> Bool { hash == WordDictionary.hash(word.unicodeScalars) }
     }
 
     private var entries: [UInt64: (freq: Double, tag: UInt8)] = [:]
@@ -68,6 +86,14 @@ public struct WordDictionary: Sendable {
         maxLength = max(maxLength, length)
     }
 
+    /// Words compared by hash: membership of a token is one lookup.
+    public struct WordSet: Sendable {
+        private let hashes: Set<UInt64>
+        public init(_ words: [String]) { hashes = Set(words.map { WordDictionary.hash($0.unicodeScalars) }) }
+        public func contains(_ t: Token) -> Bool { hashes.contains(t.hash) }
+        public func contains(_ word: String) -> Bool { hashes.contains(WordDictionary.hash(word.unicodeScalars)) }
+    }
+
     public func tag(of word: String) -> String? { entries[Self.hash(word.unicodeScalars)].map { tags[Int($0.tag)] } }
     public func contains(_ word: String) -> Bool { entries[Self.hash(word.unicodeScalars)] != nil }
 
@@ -104,7 +130,7 @@ public struct WordDictionary: Sendable {
         var at = 0
         var unknownStart: Int? = nil
         func flushUnknown(_ end: Int) {
-            if let u = unknownStart { out.append(Token(text: s.string(u..<end), tag: "x", start: u, end: end)); unknownStart = nil }
+            if let u = unknownStart { out.append(Token(scalars: s[u..<end], tag: "x", start: u, end: end)); unknownStart = nil }
         }
         while at < n {
             let (_, end, tag) = best[at]
@@ -112,10 +138,10 @@ public struct WordDictionary: Sendable {
                 if unknownStart == nil { unknownStart = at }
             } else {
                 flushUnknown(at)
-                let text = s.string(at..<end)
-                let name = tag.map { tags[Int($0)] } ?? (text.unicodeScalars.allSatisfy { CharClass.isDigit($0) || $0 == "." } ? "m"
+                let word = s[at..<end]
+                let name = tag.map { tags[Int($0)] } ?? (word.allSatisfy { CharClass.isDigit($0) || $0 == "." } ? "m"
                     : CharClass.isASCIIAlnum(s[at]) ? "eng" : "w")
-                out.append(Token(text: text, tag: name, start: at, end: end))
+                out.append(Token(scalars: word, tag: name, start: at, end: end))
             }
             at = end
         }

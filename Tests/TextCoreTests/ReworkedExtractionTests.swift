@@ -94,6 +94,22 @@ final class MilestoneMechanismTests: XCTestCase {
         XCTAssertEqual(out.milestones.map(\.date), ["2025-03-02", "2025-03-02"])
     }
 
+    func testPlannedByWordingOrByADateStillAhead() {
+        let out = extract("预计今年10月，新港大桥建成通车。2026年3月，海盐县城市书房将全面开放。", published: "2025-06-10")
+        XCTAssertEqual(out.milestones.map(\.planned), [true, true])
+        let done = extract("6月1日，海宁市民服务中心正式启用。", published: "2025-06-10")
+        XCTAssertEqual(done.milestones.map(\.planned), [false])
+    }
+
+    func testADocumentTitleIsReadWholeAndAYearInANameIsNotTheDate() {
+        let out = extract("3月15日，市政府印发《关于2025年推动经济高质量发展的若干政策（试行）》。", published: "2025-03-20")
+        XCTAssertEqual(out.milestones.first?.document, "关于2025年推动经济高质量发展的若干政策（试行）")
+        XCTAssertEqual(out.milestones.first?.date, "2025-03-15")
+        let ceremony = extract("4月2日，2025年桐乡市一季度重大项目集中签约仪式举行。", published: "2025-04-03")
+        XCTAssertEqual(ceremony.milestones.map(\.date), ["2025-04-02"])
+        XCTAssertEqual(ceremony.milestones.map(\.action), ["signed"])
+    }
+
     func testVerbsInsideWordsAndFiguresAreNotSteps() {
         let out = extract("3月20日，为第一批复工复产企业发放补贴；4月1日，新设立的服务中心入驻企业120家。")
         XCTAssertEqual(out.milestones, [])

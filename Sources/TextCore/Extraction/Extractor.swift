@@ -63,6 +63,14 @@ struct ArticleState {
 
     init(home: String?, published: (y: Int, m: Int)?) { self.home = home; self.published = published }
 
+    /// Whether a date (YYYY, YYYY-MM, YYYY-MM-DD) lies after the publication month.
+    func isFuture(_ date: String) -> Bool {
+        guard let pub = published, let y = Int(date.prefix(4)) else { return false }
+        if date.count == 4 { return y > pub.y }
+        let m = Int(date.dropFirst(5).prefix(2)) ?? 1
+        return (y, m) > (pub.y, pub.m)
+    }
+
     /// Whether a period (YYYY, YYYY-MM, YYYY-MM/YYYY-MM) ended before the publication month.
     func isPast(_ period: String) -> Bool {
         guard let pub = published else { return false }

@@ -243,7 +243,7 @@ struct MilestoneRules {
             if let p = m.place, region == nil || m.level > level { region = p; level = m.level }
         }
         return Milestone(date: date.value, action: action, subject: subject, document: document,
-                         region: region ?? state.place ?? state.home, planned: plannedWording,
+                         region: region ?? state.place ?? state.home, planned: plannedWording || state.isFuture(date.value),
                          evidence: sentence.text, start: sentence.start, end: sentence.start + s.count)
     }
 }

@@ -55,6 +55,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/CLI"),
 
+        // Fuzzing: libFuzzer entry points for clean and extract (scripts/fuzz/run), and a replayer of
+        // their corpora that the regression tests run.
+        .executableTarget(name: "tideline-fuzz", dependencies: ["TextCore"], path: "Sources/Fuzz"),
+
         // Test support: a worker for a synthetic `probe` stage, used by the queue's process tests.
         .executableTarget(name: "tideline-probe-worker", dependencies: ["Runtime", "Queue", "Postgres"],
                           path: "Tests/Support/ProbeWorker"),

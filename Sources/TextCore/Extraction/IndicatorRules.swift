@@ -55,12 +55,16 @@ struct IndicatorRules {
         let sentenceTarget = facts.firstClauseEnd.map { targetSentence.contains(s, in: 0..<$0) } ?? false
         for (n, q) in quantities.enumerated() {
             let clauseStart = facts.clauseStart[q.start]
-            let preStart = max(n > 0 ? max(clauseStart, quantities[n - 1].end) : clauseStart, min(nounEnd, q.labelEnd))
+            // The figure's own words end where its qualifier or rate phrase begins; they start after
+            // the clause break, the previous figure and the noun it took, and never after they end
+            // (a rate phrase may reach back over the previous figure: 10%至30%, 每人每年…).
+            let labelEnd = max(q.labelEnd, clauseStart)
+            let preStart = min(max(n > 0 ? max(clauseStart, quantities[n - 1].end) : clauseStart, min(nounEnd, labelEnd)), labelEnd)
             // Dates before this figure: those of earlier clauses set the sentence's period; those of
             // its own clause are its own (a comparison date only for this figure).
             // (提升到11%: a level reached, not a change.)
-            let isChange = Self.changeUnits.contains(q.unit) && change.contains(s, in: preStart..<q.labelEnd)
-                && !(q.labelEnd > 0 && (s[q.labelEnd - 1] == "到" || s[q.labelEnd - 1] == "至"))
+            let isChange = Self.changeUnits.contains(q.unit) && change.contains(s, in: preStart..<labelEnd)
+                && !(labelEnd > 0 && (s[labelEnd - 1] == "到" || s[labelEnd - 1] == "至"))
             var ownPeriod: String? = nil
             while dateCursor < facts.dates.count, facts.dates[dateCursor].start < q.start {
                 let d = facts.dates[dateCursor]
@@ -70,7 +74,7 @@ struct IndicatorRules {
                 // the change against it (同比去年增长7.3%); it never holds for later clauses.
                 if facts.isCompared(d) {
                     // (较一季度的-7%: the figure is the compared period's own value.)
-                    let valueOfIt = s.string(d.end..<q.labelEnd) == "的"
+                    let valueOfIt = s.string(d.end..<labelEnd) == "的"
                     if d.start >= preStart && (!isChange || valueOfIt) { ownPeriod = d.value }
                     continue
                 }
@@ -90,9 +94,9 @@ struct IndicatorRules {
                 mentionCursor += 1
             }
             // The words of the figure's own clause, without dates and places.
-            let raw = facts.labelWords(s, from: preStart, to: q.labelEnd)
+            let raw = facts.labelWords(s, from: preStart, to: labelEnd)
             var kind = isChange ? "change" : "actual"
-            if !isChange, sentenceTarget || target.containsWord(s, in: clauseStart..<q.labelEnd, dictionary: label.dictionary) { kind = "target" }
+            if !isChange, sentenceTarget || target.containsWord(s, in: clauseStart..<labelEnd, dictionary: label.dictionary) { kind = "target" }
 
             // 分别: the items listed before it take the figures in order.
             var metric: String
@@ -125,7 +129,7 @@ struct IndicatorRules {
                 if metric.isEmpty { metric = spreadMeasure ?? lastMeasure ?? "" }
             }
             // 按年平均汇率折算为11449美元: the same measure in another unit.
-            let converted = conversion.contains(s, in: preStart..<q.labelEnd)
+            let converted = conversion.contains(s, in: preStart..<labelEnd)
             if converted, let m = lastMeasure { metric = m }
             // 以21.6%的进出口额增幅领跑: what the figure measures follows it, after 的.
             // (Also after a bare verb: 享受10%至30%的补充性保障; and 按90元的省平均水平确定筹资标准
@@ -187,7 +191,7 @@ struct IndicatorRules {
             // 今年落地…80个以上, published before the year is out: a plan for this year, unless the
             // clause reports what is done so far (今年以来, 截至, 已, 累计).
             if kind == "actual", let d = facts.dates.last(where: { $0.start >= preStart && $0.end <= q.start && !facts.isCompared($0) }),
-               s.string(d.start..<d.end) == "今年", !state.isPast(d.value), !soFar.contains(s, in: clauseStart..<q.labelEnd) {
+               s.string(d.start..<d.end) == "今年", !state.isPast(d.value), !soFar.contains(s, in: clauseStart..<labelEnd) {
                 kind = "target"
             }
             // A goal is for a time still ahead: an estimate of a period already past is a figure.

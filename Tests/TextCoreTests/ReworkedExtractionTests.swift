@@ -125,6 +125,14 @@ final class HostileTextTests: XCTestCase {
         XCTAssertEqual(PageMarkers.stripContinuations("下转第2版▶\u{FE0F}").1.count, 1)
     }
 
+    func testHTMLNestedPastTheParsersLimitKeepsItsTextAndSaysSo() throws {
+        let html = "<html><body>" + String(repeating: "<div>", count: 5_000) + "<p>全市外贸进出口总值1957.7亿元。</p>"
+            + String(repeating: "</div>", count: 5_000) + "</body></html>"
+        let out = try Cleaner.clean(.init(bytes: Array(html.utf8), contentType: "text/html", published: "2025-06-10", url: nil, sourceID: "deep"))
+        XCTAssertTrue(out.articles.contains { $0.text.contains("1957.7亿元") })
+        XCTAssertTrue(out.warnings.contains { $0.contains("5003 levels deep") && $0.contains("256") }, "\(out.warnings)")
+    }
+
     func testALongSentenceOfFiguresIsCutIntoBoundedPieces() {
         let n = 4_000
         let text = "全市新增项目" + String(repeating: "，增长1个", count: n) + "。"

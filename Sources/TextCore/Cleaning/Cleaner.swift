@@ -69,6 +69,9 @@ public enum Cleaner {
         var htmlTitle: String? = nil
         if isHTML {
             let page = HTMLText.extract(text)
+            if let depth = page.flattenedDepth {
+                warnings.append("HTML nested \(depth) levels deep, past libxml2's limit of 256: flattened before parsing (block elements kept as line breaks)")
+            }
             htmlTitle = page.title
             raw = page.lines.map { ($0, 0) }
         } else {

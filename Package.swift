@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
 
+        // prctl(PR_SET_PDEATHSIG) for workers started by `up` (variadic C, so a C shim).
+        .target(name: "CProcessShims", path: "Sources/CProcessShims"),
         // The only code that knows libpq.
         .target(name: "Postgres", dependencies: ["CLibPQ"], path: "Sources/Postgres"),
         // The job table: enqueue, claim, complete, retry, rescue; the worker runtime.
@@ -44,7 +46,7 @@ let package = Package(
         ], path: "Sources/Stages"),
         // What the CLI and the workers share: configuration, the embedded server, worker commands.
         .target(name: "Runtime", dependencies: [
-            "Stages", "Queue", "Store", "Postgres",
+            "Stages", "Queue", "Store", "Postgres", "TextCore", "CProcessShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Runtime"),

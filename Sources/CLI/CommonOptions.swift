@@ -14,7 +14,7 @@ struct DatabaseOptions: ParsableArguments {
 
     func session() throws -> (DatabaseSession, Config) {
         let config = try loadConfig()
-        return (try DatabaseSession(explicit: databaseURL, config: config), config)
+        return (try DatabaseSession(explicit: databaseURL, config: config, notice: note), config)
     }
 }
 

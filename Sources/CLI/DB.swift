@@ -22,9 +22,11 @@ struct DB: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start the embedded server and leave it running; prints its conninfo.")
         func run() throws {
             let pg = try DB.server()
-            let started = try pg.start()
-            note(started ? "started the embedded PostgreSQL in .tideline/ (stop it with `tideline db stop`)"
-                         : "the embedded PostgreSQL in .tideline/ was already running")
+            switch try pg.start(owner: .detached) {
+            case .started: note("started the embedded PostgreSQL in .tideline/ (stop it with `tideline db stop`)")
+            case .alreadyRunning: note("the embedded PostgreSQL in .tideline/ was already running")
+            case .tookOver(let pid): note("the embedded PostgreSQL in .tideline/ was left running by a process that is gone (pid \(pid)); it stays up now until `tideline db stop`")
+            }
             print(pg.conninfo)
             note("open it with: \(DB.psqlLine(pg))")
         }

@@ -46,6 +46,8 @@ struct Up: ParsableCommand {
         if !roots.contains(where: { folder.path.hasPrefix($0) }) { roots.append(folder.path) }
         var env = ProcessInfo.processInfo.environment
         env["TIDELINE_FETCH_ROOTS"] = roots.joined(separator: ":")
+        // The workers stop when `up` dies, however it dies.
+        env[WorkerMain.parentPIDVariable] = String(getpid())
         var children: [Process] = []
         for name in WorkerLocator.names {
             let p = Process()
@@ -56,19 +58,26 @@ struct Up: ParsableCommand {
             try p.run()
             children.append(p)
         }
-        let stopChildren = {
-            for p in children where p.isRunning { p.terminate() }
-            for p in children { p.waitUntilExit() }
+        let workerProcesses = children
+        // SIGTERM: each worker finishes its jobs in hand within its shutdown deadline; one that
+        // has not stopped by then (and a grace period) is killed, so `up` always ends.
+        let grace = config.workerOptions(stage: Stage.fetch.rawValue).shutdownDeadline + 5
+        let stopChildren: @Sendable () -> Void = {
+            for p in workerProcesses where p.isRunning { p.terminate() }
+            let deadline = Date().addingTimeInterval(grace)
+            while workerProcesses.contains(where: \.isRunning), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            for p in workerProcesses where p.isRunning { kill(p.processIdentifier, SIGKILL) }
+            for p in workerProcesses { p.waitUntilExit() }
         }
-        signal(SIGINT, SIG_IGN)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupt.setEventHandler { note("interrupted: stopping workers"); stopChildren(); session.close(); Foundation.exit(130) }
-        interrupt.resume()
+        // SIGINT, SIGTERM, SIGHUP: the workers drain and stop, then the session stops the server.
+        session.beforeStop = { note("stopping workers"); stopChildren() }
 
         // Wait until nothing is available or running (twice in a row, so a hand-off in flight is seen).
         var idle = 0
         while idle < 2 {
             Thread.sleep(forTimeInterval: 0.2)
+            // (Workers leaving because a signal stops the run are not failures.)
+            session.parkWhileStopping()
             if let dead = children.first(where: { !$0.isRunning }) {
                 stopChildren()
                 throw ValidationError("\(dead.executableURL?.lastPathComponent ?? "a worker") exited with status \(dead.terminationStatus); see its messages above")
@@ -81,7 +90,6 @@ struct Up: ParsableCommand {
             }
         }
         stopChildren()
-        interrupt.cancel()
         try Summary.print(conn, since: runStart, elapsed: Date().timeIntervalSince(started))
         print("")
         print(TerminalReport.render(try ReportQueries.load(conn, filter: ReportFilter())), terminator: "")

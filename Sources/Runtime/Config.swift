@@ -1,11 +1,17 @@
 import Foundation
 import Queue
 import Stages
+import TextCore
 
 /// Tideline's configuration: `config/tideline.toml`, then environment variables on top
 /// (`DATABASE_URL`, `TIDELINE_<SECTION>_<KEY>`), then command-line flags. Invalid values fail at
 /// start with the key and the reason.
 public struct Config: Sendable {
+    /// TIDELINE_ variables that are not settings: the config file's path, the word dictionary's
+    /// path, the pid `up` gives its workers, the fuzzer's lexicon folder.
+    static let notSettings: Set<String> = ["TIDELINE_CONFIG", WordDictionary.environmentVariable, WorkerMain.parentPIDVariable,
+                                           "TIDELINE_CONFIG_DIR"]
+
     public var databaseURL: String?
     public var pollInterval: Double = 1
     public var lease: Double = 30
@@ -53,7 +59,7 @@ public struct Config: Sendable {
             throw Invalid(key: file.path, reason: "no such file")
         }
         // Environment overrides: TIDELINE_WORKER_LEASE=5 → worker.lease.
-        for (k, v) in environment where k.hasPrefix("TIDELINE_") && k != "TIDELINE_CONFIG" {
+        for (k, v) in environment where k.hasPrefix("TIDELINE_") && !Self.notSettings.contains(k) {
             let parts = k.dropFirst("TIDELINE_".count).lowercased().split(separator: "_", maxSplits: 1)
             guard parts.count == 2 else { continue }
             var key = "\(parts[0]).\(parts[1])"

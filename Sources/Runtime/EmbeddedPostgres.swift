@@ -39,17 +39,64 @@ public final class EmbeddedPostgres: @unchecked Sendable {
 
     public func conninfo(database: String) -> String { "host=\(socketDir.path) port=\(port) dbname=\(database) user=postgres" }
 
-    /// Starts the server (initialising the folder on first use). Returns false when it was
-    /// already running, in which case `stop` should be left to whoever started it.
+    /// Who keeps the server running: a process (the command that started it stops it when it ends)
+    /// or nobody in particular (`tideline db start` leaves it up on purpose). Written to `owner`.
+    public enum Owner: Equatable, Sendable {
+        case process(Int32)
+        case detached
+    }
+
+    /// What `start` found.
+    public enum Start: Equatable, Sendable {
+        /// Started now: stop it when done.
+        case started
+        /// Already running for a living owner (another command, or `db start`): leave it.
+        case alreadyRunning
+        /// Running for an owner that is gone (a `tideline up` killed before it could stop it): this
+        /// caller is its owner now and stops it when done.
+        case tookOver(previousOwner: Int32)
+    }
+
+    var ownerFile: URL { root.appendingPathComponent("owner") }
+
+    func readOwner() -> Owner? {
+        guard let text = try? String(contentsOf: ownerFile, encoding: .utf8) else { return nil }
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if t == "detached" { return .detached }
+        return Int32(t.replacingOccurrences(of: "pid ", with: "")).map(Owner.process)
+    }
+
+    func writeOwner(_ owner: Owner) {
+        let text: String
+        switch owner { case .detached: text = "detached\n"; case .process(let pid): text = "pid \(pid)\n" }
+        try? text.write(to: ownerFile, atomically: true, encoding: .utf8)
+    }
+
+    static func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
+
+    /// Starts the server (initialising the folder on first use) on behalf of `owner`.
     @discardableResult
-    public func start() throws -> Bool {
+    public func start(owner: Owner = .detached) throws -> Start {
         let fm = FileManager.default
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
         try fm.createDirectory(at: socketDir, withIntermediateDirectories: true)
         if !fm.fileExists(atPath: dataDir.appendingPathComponent("PG_VERSION").path) {
             try initialise()
         }
-        if try isRunning() { return false }
+        if try isRunning() {
+            switch readOwner() {
+            case .detached?:
+                return .alreadyRunning
+            case .process(let pid)? where pid != getpid() && Self.isAlive(pid):
+                return .alreadyRunning
+            case .process(let pid)?:
+                writeOwner(owner)
+                return .tookOver(previousOwner: pid)
+            case nil:
+                // Running with no owner recorded (a version before owners, or started by hand).
+                return .alreadyRunning
+            }
+        }
         try giveToPostgres(socketDir)
         try? fm.removeItem(at: logFile)
         _ = fm.createFile(atPath: logFile.path, contents: nil)
@@ -59,13 +106,15 @@ public final class EmbeddedPostgres: @unchecked Sendable {
             let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
             throw EmbeddedPostgresError("pg_ctl could not start the server in \(dataDir.path): \(status.output)\n\(log.suffix(1500))")
         }
-        return true
+        writeOwner(owner)
+        return .started
     }
 
     public func stop() throws {
-        guard try isRunning() else { return }
+        guard try isRunning() else { try? FileManager.default.removeItem(at: ownerFile); return }
         let status = try run("pg_ctl", ["-D", dataDir.path, "-m", "fast", "-w", "-t", "60", "stop"])
         guard status.code == 0 else { throw EmbeddedPostgresError("pg_ctl could not stop the server: \(status.output)") }
+        try? FileManager.default.removeItem(at: ownerFile)
     }
 
     /// Restarts the server (the tests use it to check reconnection).

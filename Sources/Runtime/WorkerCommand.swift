@@ -1,3 +1,4 @@
+import CProcessShims
 import ArgumentParser
 import Foundation
 import Logging
@@ -48,6 +49,7 @@ public enum WorkerMain {
         LogSetup.bootstrap(format: LogFormat(rawValue: flags.logFormat) ?? .text,
                            level: Logger.Level(rawValue: flags.logLevel) ?? .info)
         let logger = Logger(label: "tideline-\(stage.rawValue)")
+        exitWithParent(logger: logger)
         do {
             let config = try Config.load(path: flags.config)
             var options = config.workerOptions(stage: stage.rawValue)
@@ -66,23 +68,30 @@ public enum WorkerMain {
         }
     }
 
-    /// Migrates, installs SIGTERM/SIGINT handlers and runs `handler` until stopped.
+    /// Started by `tideline up` (which sets TIDELINE_PARENT_PID): the worker gets SIGTERM, and so
+    /// drains and stops, when `up` dies, even by SIGKILL; if `up` is already gone, it stops now.
+    static func exitWithParent(logger: Logger) {
+        guard let parent = ProcessInfo.processInfo.environment[parentPIDVariable].flatMap(Int32.init) else { return }
+        if tideline_set_parent_death_signal(SIGTERM) != 0 { logger.warning("cannot ask to be stopped with the parent process on this platform") }
+        if getppid() != parent {
+            logger.critical("the process that started this worker (pid \(parent)) is gone; stopping")
+            exit(1)
+        }
+    }
+
+    public static let parentPIDVariable = "TIDELINE_PARENT_PID"
+
+    /// Migrates, installs the shutdown signals' handlers and runs `handler` until stopped.
     public static func runWorker(handler: any StageHandler, conninfo: String, options: WorkerOptions, logger: Logger) throws {
         let db = try Connection(conninfo)
         let applied = try Migrator.migrate(db)
         if !applied.isEmpty { logger.info("applied migrations \(applied)") }
         let worker = Worker(conninfo: conninfo, handler: handler, options: options, logger: logger)
-        let signals = [SIGTERM, SIGINT].map { sig -> DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [worker] in
-                logger.info("signal \(sig): finishing in-flight jobs, then stopping")
-                worker.stop()
-            }
-            source.resume()
-            return source
+        let signals = ShutdownSignals { [worker] sig in
+            logger.info("\(ShutdownSignals.name(sig)): finishing in-flight jobs, then stopping")
+            worker.stop()
         }
         try worker.run()
-        signals.forEach { $0.cancel() }
+        signals.cancel()
     }
 }

@@ -76,10 +76,10 @@ struct MetricLabel {
         var changed = true
         while changed && !tokens.isEmpty {
             changed = false
+            // A label the vocabulary knows as it stands (完成投资, 农村居民人均可支配收入) is not trimmed further.
+            if vocabulary.canonical(Self.text(tokens)) != nil { break }
             if let t = tokens.first, t.tag != Self.kept, t.scalars.last != "期",
-               Self.leadingTags.contains(t.tag) || Self.isPunct(t)
-                // (A label the vocabulary knows as it stands, 完成投资, keeps its verb.)
-                || dropLeading.contains(t) && vocabulary.canonical(Self.text(tokens)) == nil {
+               Self.leadingTags.contains(t.tag) || Self.isPunct(t) || dropLeading.contains(t) {
                 tokens.removeFirst(); changed = true; continue
             }
             if let t = tokens.last, t.tag != Self.kept, dropTrailing.contains(t) || Self.trailingTags.contains(t.tag) || Self.isPunct(t) {

@@ -138,7 +138,7 @@ enum WordDictionaryCache {
     static func load(extraDir: URL) throws -> WordDictionary {
         lock.lock(); defer { lock.unlock() }
         if let d = cached[extraDir.path] { return d }
-        let env = ProcessInfo.processInfo.environment["TIDELINE_WORD_DICTIONARY"]
+        let env = ProcessInfo.processInfo.environment[WordDictionary.environmentVariable]
         let candidates = (env.map { [$0] } ?? []) + WordDictionary.systemPaths
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             throw LexiconError("no word dictionary at \(candidates.joined(separator: " or ")): install Debian's python3-jieba (apt-get install python3-jieba) or set TIDELINE_WORD_DICTIONARY to a jieba-format dict.txt")

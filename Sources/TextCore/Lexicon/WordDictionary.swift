@@ -47,6 +47,7 @@ public struct WordDictionary: Sendable {
     public init() {}
 
     /// Where Debian puts jieba's dictionary; `TIDELINE_WORD_DICTIONARY` overrides it.
+    public static let environmentVariable = "TIDELINE_WORD_DICTIONARY"
     public static let systemPaths = ["/usr/lib/python3/dist-packages/jieba/dict.txt", "/usr/share/jieba/dict.txt"]
 
     static let seed: UInt64 = 0xcbf2_9ce4_8422_2325

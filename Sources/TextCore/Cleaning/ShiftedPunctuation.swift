@@ -50,7 +50,7 @@ public enum ShiftedPunctuation {
         for i in lines.indices {
             let before = max(0, i - radius)...i, after = i...min(lines.count - 1, i + radius)
             if counts[i].any && (window(before) || window(after)) {
-                out[i] = String(String.UnicodeScalarView(lines[i].unicodeScalars.map { shifted($0) ?? $0 }))
+                out[i] = String(scalars: lines[i].unicodeScalars.map { shifted($0) ?? $0 })
                 repaired += 1
             } else if counts[i].any {
                 out[i] = repairMarkers(lines[i])

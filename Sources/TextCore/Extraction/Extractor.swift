@@ -7,16 +7,18 @@ public struct Extractor: Sendable {
     let indicators: IndicatorRules
     let milestones: MilestoneRules
     let comparison: WordMatcher
+    let regions: Regions
 
     public init(lexicon: Lexicon) {
         self.lexicon = lexicon
+        regions = Regions(lexicon: lexicon, home: nil)
         indicators = IndicatorRules(lexicon: lexicon)
         milestones = MilestoneRules(lexicon: lexicon)
         comparison = WordMatcher(lexicon.words(.comparison))
     }
 
     public func extract(_ article: ArticleText) -> Extracted {
-        let regions = Regions(lexicon: lexicon, home: article.homeRegion)
+        let regions = regions.resolving(home: article.homeRegion)
         let dates = DateFinder(published: article.published)
         var state = ArticleState(home: article.homeRegion, published: dates.published.map { ($0.y, $0.m) })
         var lastYear: Int? = nil

@@ -100,7 +100,7 @@ struct MetricLabel {
         if tokens.count > 2 { tokens.removeAll { dropInner.contains($0) } }
         guard !tokens.isEmpty else { return "" }
         var label = Array(Self.text(tokens).unicodeScalars)
-        if label.last == "率" { return String(String.UnicodeScalarView(label)) }
+        if label.last == "率" { return String(scalars: label) }
         // 出口机电产品 → 机电产品出口, 支出长护待遇 → 长护待遇支出: the object names the measure.
         for verb in objectFirstVerbs {
             let v = Array(verb.unicodeScalars)
@@ -109,13 +109,11 @@ struct MetricLabel {
                 break
             }
         }
-        return String(String.UnicodeScalarView(label))
+        return String(scalars: label)
     }
 
     static func text(_ tokens: [WordDictionary.Token]) -> String {
-        var out = String.UnicodeScalarView()
-        for t in tokens { out.append(contentsOf: t.scalars) }
-        return String(out)
+        String(scalars: tokens.lazy.map(\.scalars).joined())
     }
 
     static let organisationSuffixes = ["局", "委", "办", "厅", "部门", "政府", "海关", "公司", "集团", "银行", "中心"]
@@ -154,11 +152,10 @@ struct MetricLabel {
         let digitsEnd = j
         // A unit of up to two characters (元, 亿元, 万元, 人, 家, 吨).
         var k = j
-        while k < s.count, k - j < 2, CharClass.isHan(s[k]), !s.matches(Array("以".unicodeScalars), at: k), !s.matches(Array("及".unicodeScalars), at: k) { k += 1 }
+        while k < s.count, k - j < 2, CharClass.isHan(s[k]), s[k] != "以", s[k] != "及" { k += 1 }
         for bound in boundWords {
-            for unitEnd in [j, k] where s.matches(bound, at: unitEnd) && (digitsEnd > i || unitEnd > j) {
-                return unitEnd + bound.count
-            }
+            if s.matches(bound, at: j), digitsEnd > i { return j + bound.count }
+            if s.matches(bound, at: k), digitsEnd > i || k > j { return k + bound.count }
         }
         // 百亿项目, 千亿级: a magnitude word standing as the class.
         if digitsEnd - i >= 2, s[digitsEnd - 1] == "亿" || s[digitsEnd - 1] == "万", digitsEnd < s.count, CharClass.isHan(s[digitsEnd]),
@@ -195,7 +192,7 @@ struct MetricLabel {
             if t.tag.startsWith("v") && t.tag != "vn" && end > 0, dropLeading.contains(t) || !(nextIsNoun || endsWindow) { break }
             end = t.end
         }
-        return (String(String.UnicodeScalarView(window[..<end])), from + end)
+        return (String(scalars: window[..<end]), from + end)
     }
 
     /// What a counted noun's clause says of it (5个项目已入驻, 140项事项全市通办, 220项事项“一张身份
@@ -205,7 +202,7 @@ struct MetricLabel {
         while j < s.count, j - from <= 10, !Self.stops.contains(s[j]) { j += 1 }
         guard j > from, j - from <= 10, j == s.count || Self.stops.contains(s[j]) else { return nil }
         let rest = Array(s[from..<j])
-        if rest.first == "“", rest.last == "”" { return (String(String.UnicodeScalarView(rest)), j) }
+        if rest.first == "“", rest.last == "”" { return (String(scalars: rest), j) }
         guard !rest.contains(where: { CharClass.isDigit($0) || ChineseNumber.isChineseNumeral($0) }) else { return nil }
         var tokens = tokens(rest)
         while let t = tokens.first, t.tag == "d" || t.tag == "t" || dropTrailing.contains(t) { tokens.removeFirst() }

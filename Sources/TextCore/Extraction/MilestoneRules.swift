@@ -190,7 +190,7 @@ struct MilestoneRules {
                 var events: [(String, String)] = []
                 for part in Self.split(name, on: "暨") {
                     let steps = stepsIn(part)
-                    let text = String(String.UnicodeScalarView(part))
+                    let text = String(scalars: part)
                     if steps.count == 1, let step = steps.first { events.append((step, trimmedEvent(text))) }
                     else if !text.isEmpty { events.append(("held", text + s.string(k..<e))) }
                 }

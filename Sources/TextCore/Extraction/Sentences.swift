@@ -6,7 +6,7 @@ struct Sentence {
     let scalars: [Unicode.Scalar]
     let start: Int
     let paragraph: Int
-    var text: String { String(String.UnicodeScalarView(scalars)) }
+    var text: String { String(scalars: scalars) }
 
     static let maxLength = 400
 
@@ -54,7 +54,7 @@ extension Array where Element == Unicode.Scalar {
     func endsWith(_ word: [Unicode.Scalar], at end: Int) -> Bool { matches(word, at: end - word.count) }
     func string(_ r: Range<Int>) -> String {
         let lo = Swift.max(0, r.lowerBound), hi = Swift.min(count, r.upperBound)
-        return lo < hi ? String(String.UnicodeScalarView(self[lo..<hi])) : ""
+        return lo < hi ? String(scalars: self[lo..<hi]) : ""
     }
     func firstIndex(of word: [Unicode.Scalar], from: Int = 0) -> Int? {
         var i = from

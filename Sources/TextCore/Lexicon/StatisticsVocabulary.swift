@@ -49,8 +49,8 @@ public struct StatisticsVocabulary: Sendable {
     /// Spaces, quotes and brackets carry no meaning in a measure's name.
     public static func normalize(_ s: String) -> String {
         guard s.unicodeScalars.contains(where: { CharClass.isSpace($0) || ignored.contains($0) }) else { return s }
-        return String(String.UnicodeScalarView(s.unicodeScalars.filter {
+        return String(scalars: s.unicodeScalars.filter {
             !CharClass.isSpace($0) && !ignored.contains($0)
-        }))
+        })
     }
 }

@@ -30,7 +30,7 @@ public struct WordDictionary: Sendable {
             self.scalars = scalars; self.tag = tag; self.start = start; self.end = end; self.hash = hash
         }
 
-        public var text: String { String(String.UnicodeScalarView(scalars)) }
+        public var text: String { String(scalars: scalars) }
         public var length: Int { end - start }
         public func `is`(_ word: String) -> Bool { hash == WordDictionary.hash(word.unicodeScalars) }
     }

@@ -24,7 +24,7 @@ public enum ScriptNormalizer {
         var scalars = Array(text.unicodeScalars)
         let pinyin = removePinyinAnnotations(&scalars)
         let notes = removeFootnoteMarks(&scalars)
-        var out = String(String.UnicodeScalarView(scalars))
+        var out = String(scalars: scalars)
         var converted = false
         let traditional = looksTraditional(scalars)
         if traditional, let simplified = OpenCC.t2s.convert(out) {

@@ -62,6 +62,13 @@ final class IndicatorMechanismTests: XCTestCase {
         XCTAssertEqual(out.indicators.map(\.kind), ["change", "target"])
     }
 
+    func testAPlanForThisYearGoesOnThroughTheSentence() {
+        let out = extract("今年全市新增规上企业60家以上，高新技术企业20家以上；截至5月底已完成投资30亿元。", published: "2025-06-10")
+        XCTAssertEqual(out.indicators.map(\.kind), ["target", "target", "actual"])
+        let past = extract("今年新增规上企业60家，高新技术企业20家。", published: "2025-12-31")
+        XCTAssertEqual(past.indicators.map(\.kind), ["target", "target"], "the year is not yet over in December")
+    }
+
     func testAnnouncementDatesAreNotPeriods() {
         let out = extract("昨日，记者从海关获悉，全市外贸进出口总值300亿元。")
         XCTAssertNil(out.indicators.first?.period)
@@ -114,6 +121,16 @@ final class MilestoneMechanismTests: XCTestCase {
         let out = extract("3月20日，为第一批复工复产企业发放补贴；4月1日，新设立的服务中心入驻企业120家。")
         XCTAssertEqual(out.milestones, [])
     }
+
+    func testACompoundOfTwoVerbsIsNotAStep() {
+        let out = extract("2021年，省里支持港口全产业链开放发展。")
+        XCTAssertEqual(out.milestones, [], "开放发展 opens nothing")
+    }
+
+    func testAnAttributiveStepNamesTheProjectNotItsFigures() {
+        let out = extract("其中，今年2月落户的新材料产业园项目计划总投资约5亿元。", published: "2025-06-10")
+        XCTAssertEqual(out.milestones.map(\.subject), ["新材料产业园项目"])
+    }
 }
 
 /// Issue 19: inputs that crashed the text core, and a sentence built to be slow.
@@ -140,6 +157,29 @@ final class HostileTextTests: XCTestCase {
         XCTAssertEqual(out.indicators.count, n)
         // Evidence is bounded by the sentence cap, so the work per figure does not grow with N.
         XCTAssertLessThanOrEqual(out.indicators.map { $0.evidence.unicodeScalars.count }.max() ?? 0, Sentence.maxLength)
+    }
+
+    /// Issue 19: doubling a hostile input doubles the work, counted in operations (dictionary
+    /// probes, word-list, gazetteer, date and number lookups), never in seconds.
+    func testWorkGrowsLinearlyWithHostileInput() throws {
+        #if DEBUG
+        let shapes: [(String, (Int) -> String)] = [
+            ("figures joined by commas", { "全市新增项目" + String(repeating: "，增长1个", count: $0) + "。" }),
+            ("figures with no break", { "全市新增项目" + String(repeating: "增长1个", count: $0) + "。" }),
+            ("a clause of words", { "全市" + String(repeating: "重点产业项目建设推进", count: $0) + "完成投资5亿元。" }),
+            ("dates and places", { String(repeating: "2024年3月舟山市定海区", count: $0) + "新增企业5家。" }),
+        ]
+        for (name, make) in shapes {
+            let small = WorkCounter.measure { _ = extract(make(1_000)) }
+            let large = WorkCounter.measure { _ = extract(make(2_000)) }
+            XCTAssertGreaterThan(small, 1_000, "\(name): nothing was counted")
+            let ratio = Double(large) / Double(small)
+            print("linearity, \(name): \(small) → \(large) operations (×\(String(format: "%.2f", ratio)))")
+            XCTAssert((1.8...2.2).contains(ratio), "\(name): twice the input took \(ratio)× the operations (\(small) → \(large))")
+        }
+        #else
+        throw XCTSkip("operations are counted in debug builds only")
+        #endif
     }
 }
 

@@ -134,6 +134,7 @@ public struct DateFinder: Sendable {
     }
 
     private func match(_ s: [Unicode.Scalar], at i: Int, lastYear: Int?) -> Found? {
+        WorkCounter.add(1)
         // Every date starts with a digit or one of these characters; most positions end here.
         switch s[i] {
         case "0"..."9", "今", "去", "前", "明", "同", "当", "本", "昨", "上", "下", "一", "二", "三", "四", "首", "第", "全", "年": break

@@ -49,6 +49,8 @@ struct IndicatorRules {
         var dateCursor = 0, mentionCursor = 0
         var sentencePeriod: String? = nil
         var sentenceRegion: String? = nil
+        // Whether the sentence's last dated figure was a plan for this year (今年…, not yet past).
+        var thisYearPlan = false
         // Where the last figure's following noun ended (47家500人以上企业): the next figure's
         // words start after it.
         var nounEnd = 0
@@ -190,10 +192,14 @@ struct IndicatorRules {
             state.noteFigurePeriod(period, paragraph: sentence.paragraph)
             // 今年落地…80个以上, published before the year is out: a plan for this year, unless the
             // clause reports what is done so far (今年以来, 截至, 已, 累计).
-            if kind == "actual", let d = facts.dates.last(where: { $0.start >= preStart && $0.end <= q.start && !facts.isCompared($0) }),
-               s.string(d.start..<d.end) == "今年", !state.isPast(d.value), !soFar.contains(s, in: clauseStart..<labelEnd) {
-                kind = "target"
-            }
+            // The plan goes on through the sentence's later figures that name no date of their own
+            // (今年落地…80个以上，10亿元以上产业项目12个以上).
+            if kind == "actual" {
+                if let d = facts.dates.last(where: { $0.start >= preStart && $0.end <= q.start && !facts.isCompared($0) }) {
+                    thisYearPlan = s.string(d.start..<d.end) == "今年" && !state.isPast(d.value)
+                }
+                if thisYearPlan, !soFar.contains(s, in: clauseStart..<labelEnd) { kind = "target" }
+            } else if ownPeriod != nil { thisYearPlan = false }
             // A goal is for a time still ahead: an estimate of a period already past is a figure.
             if kind == "target", let p = period, state.isPast(p) { kind = "actual" }
             if kind == "target", let p = period { period = String(p.prefix(4)) }

@@ -185,6 +185,8 @@ struct MetricLabel {
         for (k, t) in tokens.enumerated() {
             if t.tag == Self.kept { end = t.end; continue }
             if Self.trailingTags.contains(t.tag) || t.tag == "t" || dropTrailing.contains(t) || t.is("的") || homeWords.contains(t) { break }
+            // 事项“一张身份证办成事”: a quotation after the noun is what is said of it (predicateAfter).
+            if end > 0 && t.scalars.first == "“" { break }
             // (A verb inside a compound noun continues it: 稳岗返还资金; a reporting verb does not:
             // 难题取得实质性进展. A verb ending the clause after a noun is nominal: 补充性保障.)
             let nextIsNoun = k + 1 < tokens.count && tokens[k + 1].tag.startsWith("n")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Milestones of one sentence: dated steps from the closed action list (GUIDE.md), in small steps
 /// each with its own rule: date scope → event (a ceremony names its step) → action → subject →
 /// 《document》 → planned. A date governs the verbs after it in its sentence (coordinated clauses
@@ -64,7 +66,11 @@ struct MilestoneRules {
                 guard gapIsTimeOnly(s, from: date.end, to: i) else { continue }
                 let subject = cutClause(s, from: e + 1)
                 guard subject.count >= 2 else { continue }
-                out.append(milestone(date, action, s.string(subject), nil, sentence, facts, state, verbAt: i))
+                // 落户的X项目计划总投资约10亿元: when a figure follows, the project named is the subject.
+                let named = subject.contains(where: { CharClass.isDigit(s[$0]) })
+                    ? facts.projects.filter({ subject.contains($0.start) && $0.end <= subject.upperBound })
+                        .max(by: { ($0.end, $1.start) < ($1.end, $0.start) })?.name : nil
+                out.append(milestone(date, action, named ?? s.string(subject), nil, sentence, facts, state, verbAt: i))
                 consumedTo = subject.upperBound
                 continue
             }
@@ -88,6 +94,9 @@ struct MilestoneRules {
                 consumedTo = object.upperBound
                 continue
             }
+            // 开放发展, 启动建设: a verb followed by one bare activity word is a compound, not a
+            // step with a subject.
+            if isBareActivity(s, object) { continue }
             // Verb at the clause's end (…推进会举行, …正式启用): the subject stands before it.
             var subject = s.string(object)
             let before = subjectBefore(s, from: date.end, to: i, clauseStart: facts.clauseStart[i])
@@ -135,6 +144,14 @@ struct MilestoneRules {
         let tokens = dictionary.segment(Array(s[lo..<hi]))
         let starts = Set(tokens.map(\.start)), ends = Set(tokens.map(\.end))
         return starts.contains(i - lo) && ends.contains(e - lo)
+    }
+
+    /// Whether a phrase is a single dictionary word tagged as a verb (发展, 建设, 合作): an
+    /// activity, which names nothing that could be launched or completed.
+    func isBareActivity(_ s: [Unicode.Scalar], _ range: Range<Int>) -> Bool {
+        guard (2...4).contains(range.count) else { return false }   // no longer word is an activity
+        let tokens = dictionary.segment(Array(s[range]))
+        return tokens.count == 1 && (tokens[0].tag == "v" || tokens[0].tag == "vn")
     }
 
     func gapIsTimeOnly(_ s: [Unicode.Scalar], from: Int, to: Int) -> Bool {
@@ -242,7 +259,7 @@ struct MilestoneRules {
             && (!m.elsewhere || facts.opensClause(m.start)) {
             if let p = m.place, region == nil || m.level > level { region = p; level = m.level }
         }
-        return Milestone(date: date.value, action: action, subject: subject, document: document,
+        return Milestone(date: date.value, action: action, subject: subject.trimmingCharacters(in: .whitespaces), document: document,
                          region: region ?? state.place ?? state.home, planned: plannedWording || state.isFuture(date.value),
                          evidence: sentence.text, start: sentence.start, end: sentence.start + s.count)
     }

@@ -13,6 +13,7 @@ struct WordMatcher: Sendable {
 
     /// The end of the longest word at `i`, or nil.
     func match(_ s: [Unicode.Scalar], at i: Int) -> Int? {
+        WorkCounter.add(1)
         guard i >= 0, i < s.count, firsts.mayContain(s[i]), let words = byFirst[s[i]] else { return nil }
         for w in words where s.matches(w, at: i) { return i + w.count }
         return nil

@@ -110,6 +110,7 @@ public struct Gazetteer: Sendable {
     /// A place named at `i`: the longest alias there, resolved against the home region.
     /// Returns the place and the alias's end.
     public func match(_ s: [Unicode.Scalar], at i: Int, home: Int?) -> (place: Int, end: Int)? {
+        WorkCounter.add(1)
         guard i + 1 < s.count, firsts.mayContain(s[i]), CharClass.isHan(s[i]), let bucket = byStart[Self.key(s[i], s[i + 1])] else { return nil }
         for entry in bucket where s.matches(entry.alias, at: i) {
             if let pick = resolve(entry.places, home: home, short: entry.isShort) { return (pick, i + entry.alias.count) }

@@ -108,6 +108,8 @@ public struct WordDictionary: Sendable {
         // best[i]: (log probability of s[i...], end of the first word, its tag or nil when unknown).
         var best = [(Double, Int, UInt8?)](repeating: (0, 0, nil), count: n + 1)
         var i = n - 1
+        var probes = n
+        defer { WorkCounter.add(probes) }
         while i >= 0 {
             var choice: (Double, Int, UInt8?) = (-Double.infinity, i + 1, nil)
             if let run = Self.asciiRun(s, i) {
@@ -115,7 +117,7 @@ public struct WordDictionary: Sendable {
             } else {
                 var h = Self.seed, k = i
                 while k < n, k - i < maxLength {
-                    h = Self.step(h, s[k]); k += 1
+                    h = Self.step(h, s[k]); k += 1; probes += 1
                     guard prefixes.contains(h) else { break }
                     if let e = entries[h], e.freq > 0 {
                         let p = log(e.freq) - logTotal + best[k].0

@@ -45,6 +45,7 @@ struct QuantityScanner {
     }
 
     func scan(_ s: [Unicode.Scalar]) -> [Quantity] {
+        WorkCounter.add(s.count)
         var out: [Quantity] = []
         var quoteDepth = 0, titleDepth = 0
         var i = 0

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Postgres
+import Store
 import Runtime
 import TextCore
 
@@ -86,16 +87,16 @@ enum Exports {
             }
         default:
             let kind = what == "indicators" ? "indicator" : "milestone"
-            let decoder = JSONDecoder()
             return try conn.query("""
-                SELECT d.source_id, e.data::text FROM extractions e JOIN documents d ON d.id = e.document_id
+                SELECT d.source_id, e.data::text, e.id FROM extractions e JOIN documents d ON d.id = e.document_id
                   JOIN articles a ON a.id = e.article_id
                  WHERE e.kind = $1 ORDER BY d.source_id, a.index, e.start_offset, e.id
                 """, [kind]).rows.map { r in
                 let doc = try r.decode(String.self, 0)
-                let data = Data(try r.decode(String.self, 1).utf8)
-                if kind == "indicator" { return ExportRows.indicator(doc: doc, try decoder.decode(Indicator.self, from: data)) }
-                return ExportRows.milestone(doc: doc, try decoder.decode(Milestone.self, from: data))
+                switch try StoredExtraction.decode(kind: kind, json: try r.decode(String.self, 1), extractionID: try r.decode(Int64.self, 2)) {
+                case .indicator(let i): return ExportRows.indicator(doc: doc, i)
+                case .milestone(let m): return ExportRows.milestone(doc: doc, m)
+                }
             }
         }
     }

@@ -13,9 +13,13 @@ struct Up: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the whole pipeline over a source folder (default seeds/) and print what landed.")
     @OptionGroup var db: DatabaseOptions
     @Option(help: "Folder holding manifest.json and the documents it lists.") var source: String = "seeds"
-    @Option(help: "Worker threads per stage.") var concurrency: Int = 1
+    @Option(help: "Worker threads for every stage (default: each stage's stages.<stage>.concurrency).") var concurrency: Int?
     @Flag(help: "Clean (and so extract and aggregate) every stored document again, changed or not.") var reprocess = false
     @Option(help: "Give up waiting after this many seconds.") var timeout: Double = 1800
+
+    func validate() throws {
+        if let c = concurrency, c < 1 { throw ValidationError("--concurrency must be at least 1") }
+    }
 
     func run() throws {
         let started = Date()
@@ -43,7 +47,8 @@ struct Up: ParsableCommand {
 
         let workers = try WorkerLocator.locate(log: note)
         var roots = config.fileRoots.map(\.path)
-        if !roots.contains(where: { folder.path.hasPrefix($0) }) { roots.append(folder.path) }
+        // (A root contains the folder on a path boundary: /x does not contain /x-work.)
+        if !roots.contains(where: { folder.path == $0 || folder.path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) { roots.append(folder.path) }
         var env = ProcessInfo.processInfo.environment
         env["TIDELINE_FETCH_ROOTS"] = roots.joined(separator: ":")
         // The workers stop when `up` dies, however it dies.
@@ -52,8 +57,9 @@ struct Up: ParsableCommand {
         for name in WorkerLocator.names {
             let p = Process()
             p.executableURL = workers[name]
-            p.arguments = ["--database-url", session.conninfo, "--concurrency", String(concurrency),
-                           "--poll-interval", "0.25", "--log-level", "warning"] + (db.config.map { ["--config", $0] } ?? [])
+            // Without --concurrency each worker takes its stage's setting from the configuration.
+            p.arguments = ["--database-url", session.conninfo, "--poll-interval", "0.25", "--log-level", "warning"]
+                + (concurrency.map { ["--concurrency", String($0)] } ?? []) + (db.config.map { ["--config", $0] } ?? [])
             p.environment = env
             try p.run()
             children.append(p)

@@ -6,14 +6,16 @@ import Glibc
 
 /// One libpq connection. Not shared between threads: each worker thread owns its own.
 ///
-/// Every query goes through `PQexecParams` with its values as parameters; the only exception is
-/// `runScript`, kept for the static, multi-statement migration scripts.
+/// Every query goes through `PQexecParams` (or `PQexecPrepared`) with its values as parameters;
+/// the only exception is `runScript`, kept for the static, multi-statement migration scripts.
 public final class Connection: @unchecked Sendable {
     /// What was passed to `PQconnectdb`: a `postgresql://` URL, a `key=value` conninfo, or ""
     /// (then libpq reads its own `PG*` environment variables).
     public let conninfo: String
     private var raw: OpaquePointer?
     private var listening: Set<String> = []
+    /// Statements prepared on this connection (SQL text → server-side name); gone with it.
+    private var prepared: [String: String] = [:]
 
     public init(_ conninfo: String = "") throws {
         self.conninfo = conninfo
@@ -24,6 +26,7 @@ public final class Connection: @unchecked Sendable {
 
     private func connect() throws {
         if let raw { PQfinish(raw) }
+        prepared = [:]
         raw = PQconnectdb(conninfo)
         guard let raw, PQstatus(raw) == CONNECTION_OK else {
             let msg = raw.flatMap { PQerrorMessage($0).map { String(cString: $0) } }?.trimmingTrailingNewlines() ?? "out of memory"
@@ -50,22 +53,33 @@ public final class Connection: @unchecked Sendable {
     /// Runs one statement with parameters `$1 … $n`. A lost connection outside a transaction
     /// is re-opened and the statement retried once; inside a transaction the error is thrown,
     /// because the transaction is gone with it.
+    /// With `prepared`, the statement is parsed and planned once per connection (`PQprepare`) and
+    /// then run with `PQexecPrepared`: for the hot paths, run thousands of times by a worker.
     @discardableResult
-    public func query(_ sql: String, _ params: [any PostgresEncodable] = []) throws -> QueryResult {
+    public func query(_ sql: String, prepared: Bool = false, _ params: [any PostgresEncodable] = []) throws -> QueryResult {
         do {
-            return try exec(sql, params)
+            return try exec(sql, params, prepared: prepared)
         } catch let e as PostgresError where e.isConnectionLoss && !inTransaction {
             try connect()
-            return try exec(sql, params)
+            return try exec(sql, params, prepared: prepared)
         }
     }
 
     /// `query` for statements whose rows are not needed.
-    public func execute(_ sql: String, _ params: [any PostgresEncodable] = []) throws {
-        _ = try query(sql, params)
+    public func execute(_ sql: String, prepared: Bool = false, _ params: [any PostgresEncodable] = []) throws {
+        _ = try query(sql, prepared: prepared, params)
     }
 
-    private func exec(_ sql: String, _ params: [any PostgresEncodable]) throws -> QueryResult {
+    /// The server-side name of a prepared statement, preparing it on first use.
+    private func statementName(_ sql: String, parameters: Int) throws -> String {
+        if let name = prepared[sql] { return name }
+        let name = "tideline_\(prepared.count + 1)"
+        _ = try check(PQprepare(raw, name, sql, Int32(parameters), nil))
+        prepared[sql] = name
+        return name
+    }
+
+    private func exec(_ sql: String, _ params: [any PostgresEncodable], prepared usePrepared: Bool = false) throws -> QueryResult {
         if raw == nil || PQstatus(raw) != CONNECTION_OK {
             if inTransaction { throw PostgresError(kind: .connection, message: "connection lost inside a transaction") }
             try connect()
@@ -88,10 +102,14 @@ public final class Connection: @unchecked Sendable {
                 pointers.append(p); lengths.append(Int32(b.count)); formats.append(1)
             }
         }
+        let name = usePrepared ? try statementName(sql, parameters: values.count) : nil
         let result: OpaquePointer? = pointers.withUnsafeBufferPointer { ptrs in
             ptrs.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(ptrs.count, 1)) { vals in
-                PQexecParams(raw, sql, Int32(values.count), nil, values.isEmpty ? nil : vals,
-                             lengths, formats, 0)
+                if let name {
+                    return PQexecPrepared(raw, name, Int32(values.count), values.isEmpty ? nil : vals, lengths, formats, 0)
+                }
+                return PQexecParams(raw, sql, Int32(values.count), nil, values.isEmpty ? nil : vals,
+                                    lengths, formats, 0)
             }
         }
         return try check(result)

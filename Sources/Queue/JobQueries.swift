@@ -29,7 +29,7 @@ enum JobQueries {
 
     /// Completes the worker's running jobs; a job that was rescued meanwhile is not ours to complete.
     static let complete = """
-        UPDATE jobs SET state = 'succeeded', finished_at = now(), heartbeat_at = NULL
+        UPDATE jobs SET state = 'succeeded', finished_at = clock_timestamp(), heartbeat_at = NULL
          WHERE id = ANY($1::bigint[]) AND state = 'running' AND locked_by = $2
         """
 
@@ -40,7 +40,7 @@ enum JobQueries {
            SET state = CASE WHEN $4::boolean OR attempts >= max_attempts THEN 'dead' ELSE 'available' END,
                run_at = CASE WHEN $4::boolean OR attempts >= max_attempts THEN run_at
                              ELSE now() + $3::float8 * interval '1 second' END,
-               finished_at = CASE WHEN $4::boolean OR attempts >= max_attempts THEN now() END,
+               finished_at = CASE WHEN $4::boolean OR attempts >= max_attempts THEN clock_timestamp() END,
                last_error = $5,
                errors = errors || jsonb_build_array(jsonb_build_object(
                    'attempt', attempts, 'at', now(), 'worker', $2::text, 'error', $5::text, 'permanent', $4::boolean)),

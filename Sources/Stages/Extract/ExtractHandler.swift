@@ -26,16 +26,7 @@ public struct ExtractHandler: StageHandler {
         }
         let found = extractor.extract(ArticleText(text: article.text, headline: article.headline,
                                                   published: article.published, homeRegion: article.homeRegion))
-        let encoder = JSONEncoder.sorted
-        var rows: [ExtractionStore.New] = []
-        for i in found.indicators {
-            rows.append(.init(kind: "indicator", data: String(decoding: try encoder.encode(i), as: UTF8.self),
-                              evidence: i.evidence, start: i.start, end: i.end))
-        }
-        for m in found.milestones {
-            rows.append(.init(kind: "milestone", data: String(decoding: try encoder.encode(m), as: UTF8.self),
-                              evidence: m.evidence, start: m.start, end: m.end))
-        }
+        let rows = try (found.indicators.map(StoredExtraction.indicator) + found.milestones.map(StoredExtraction.milestone)).map { try $0.row() }
         // Old extractions take their report sources with them: recompute those rows first.
         try ReportStore.forget(tx, articleID: article.id)
         try ExtractionStore.replace(tx, articleID: article.id, documentID: article.documentID, with: rows)

@@ -1,0 +1,81 @@
+import XCTest
+import Postgres
+import Store
+import TestSupport
+import TextCore
+
+/// The aggregation rules on synthetic extractions written straight into a fresh database, so each
+/// rule is seen on its own: period filing, conflicts, mention counting, the tie between figures of
+/// one sentence, and withdrawal when a document is cleaned again.
+final class AggregationRuleTests: XCTestCase {
+    private var db: Connection!
+    private let keys = ReportStore.Keys(metric: { $0 }, subject: { subject, _ in subject })
+
+    override func setUpWithError() throws {
+        db = try Connection(try TestPostgres.freshDatabase())
+    }
+
+    /// One document with one article holding `extractions`, aggregated; returns the article id.
+    @discardableResult
+    private func article(_ source: String, published: String, _ extractions: [StoredExtraction]) throws -> Int64 {
+        let doc = try XCTUnwrap(try DocumentStore.upsert(db, sourceID: source, contentHash: source + published, content: Array(source.utf8),
+                                                          contentType: "text/plain", metadata: "{}"))
+        let id = try ArticleStore.replace(db, documentID: doc, with: [
+            .init(index: 0, headline: nil, byline: nil, published: published, source: nil, homeRegion: "甲市",
+                  text: "…", paragraphOffsets: [0], markers: "[]")])[0]
+        try ExtractionStore.replace(db, articleID: id, documentID: doc, with: try extractions.map { try $0.row() })
+        try db.transaction { try ReportStore.refresh($0, articleID: id, keys: keys) }
+        return id
+    }
+
+    private func figure(_ value: Double, period: String?, metric: String = "工业增加值", start: Int = 0) -> StoredExtraction {
+        .indicator(Indicator(metric: metric, region: "甲市", value: value, unit: "元", period: period,
+                             evidence: "句\(start)", start: start, end: start + 10))
+    }
+
+    private func rows() throws -> [String] {
+        try db.query("SELECT period || ' ' || value::text || ' m' || mentions || (CASE WHEN conflict THEN ' conflict' ELSE '' END) FROM indicators ORDER BY period, value")
+            .rows.map { try $0.decode(String.self, 0) }
+    }
+
+    func testAnUndatedMentionJoinsTheOnePeriodItsFigureHasAndMovesWhenThatChanges() throws {
+        try article("a", published: "2025-02-01", [figure(100, period: nil)])
+        XCTAssertEqual(try rows(), [" 100 m1"], "alone it stays undated")
+        try article("b", published: "2025-02-02", [figure(100, period: "2024")])
+        XCTAssertEqual(try rows(), ["2024 100 m2"], "the undated mention is filed under the period another source gives")
+        try article("c", published: "2025-02-03", [figure(100, period: "2023")])
+        XCTAssertEqual(try rows(), [" 100 m1", "2023 100 m1", "2024 100 m1"], "two periods for one figure: it goes back to undated")
+    }
+
+    func testDisagreeingSourcesAreFlaggedAndTheLatestPublishedWins() throws {
+        try article("a", published: "2025-01-10", [figure(100, period: "2024")])
+        try article("b", published: "2025-03-10", [figure(120, period: "2024")])
+        XCTAssertEqual(try rows(), ["2024 120 m2 conflict"])
+    }
+
+    func testTwoFiguresOfOneSentenceCountOnceAndTheFirstWrittenWins() throws {
+        // The same sentence (same start) gives two figures filed under one key.
+        try article("a", published: "2025-01-10", [figure(28.3, period: "2024", start: 5), figure(6.5, period: "2024", start: 5)])
+        XCTAssertEqual(try rows(), ["2024 28.3 m1 conflict"], "the tie is broken by the figure's place in the article")
+    }
+
+    func testCleaningADocumentAgainWithdrawsItsRowsAndRefilesTheRest() throws {
+        try article("a", published: "2025-01-10", [figure(100, period: nil)])
+        try article("b", published: "2025-01-11", [figure(100, period: "2024")])
+        XCTAssertEqual(try rows(), ["2024 100 m2"])
+        let b = try db.query("SELECT id FROM documents WHERE source_id = 'b'").first!.decode(Int64.self, 0)
+        try db.transaction { try ReportStore.forget($0, documentID: b) }
+        XCTAssertEqual(try rows(), [" 100 m1"], "without the dated source the mention is undated again")
+    }
+
+    func testAStoredExtractionThatDoesNotDecodeNamesItsRow() throws {
+        let doc = try XCTUnwrap(try DocumentStore.upsert(db, sourceID: "bad", contentHash: "x", content: [1], contentType: "text/plain", metadata: "{}"))
+        let id = try ArticleStore.replace(db, documentID: doc, with: [
+            .init(index: 0, headline: nil, byline: nil, published: nil, source: nil, homeRegion: nil, text: "…", paragraphOffsets: [0], markers: "[]")])[0]
+        try ExtractionStore.replace(db, articleID: id, documentID: doc, with: [.init(kind: "indicator", data: #"{"metric": "x"}"#, evidence: "e", start: 0, end: 1)])
+        let extraction = try db.query("SELECT id FROM extractions").first!.decode(Int64.self, 0)
+        XCTAssertThrowsError(try db.transaction { try ReportStore.refresh($0, articleID: id, keys: keys) }) { error in
+            XCTAssertTrue("\(error)".contains("extraction \(extraction) does not decode"), "\(error)")
+        }
+    }
+}

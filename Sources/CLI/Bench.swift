@@ -9,7 +9,7 @@ import TextCore
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Benchmarks (not tests): queue throughput and latency.",
-                                                    subcommands: [QueueBench.self, CleanBench.self, ExtractBench.self])
+                                                    subcommands: [QueueBench.self, CleanBench.self, ExtractBench.self, PipelineBench.self])
 }
 
 /// `tideline bench queue`: enqueue N no-op jobs, drain them with W worker threads claiming B at a

@@ -45,57 +45,15 @@ struct Up: ParsableCommand {
         }
         note("enqueued \(entries.count) document(s) from \(folder.path)")
 
-        let workers = try WorkerLocator.locate(log: note)
         var roots = config.fileRoots.map(\.path)
         // (A root contains the folder on a path boundary: /x does not contain /x-work.)
         if !roots.contains(where: { folder.path == $0 || folder.path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) { roots.append(folder.path) }
-        var env = ProcessInfo.processInfo.environment
-        env["TIDELINE_FETCH_ROOTS"] = roots.joined(separator: ":")
-        // The workers stop when `up` dies, however it dies.
-        env[WorkerMain.parentPIDVariable] = String(getpid())
-        var children: [Process] = []
-        for name in WorkerLocator.names {
-            let p = Process()
-            p.executableURL = workers[name]
-            // Without --concurrency each worker takes its stage's setting from the configuration.
-            p.arguments = ["--database-url", session.conninfo, "--poll-interval", "0.25", "--log-level", "warning"]
-                + (concurrency.map { ["--concurrency", String($0)] } ?? []) + (db.config.map { ["--config", $0] } ?? [])
-            p.environment = env
-            try p.run()
-            children.append(p)
-        }
-        let workerProcesses = children
-        // SIGTERM: each worker finishes its jobs in hand within its shutdown deadline; one that
-        // has not stopped by then (and a grace period) is killed, so `up` always ends.
-        let grace = config.workerOptions(stage: Stage.fetch.rawValue).shutdownDeadline + 5
-        let stopChildren: @Sendable () -> Void = {
-            for p in workerProcesses where p.isRunning { p.terminate() }
-            let deadline = Date().addingTimeInterval(grace)
-            while workerProcesses.contains(where: \.isRunning), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            for p in workerProcesses where p.isRunning { kill(p.processIdentifier, SIGKILL) }
-            for p in workerProcesses { p.waitUntilExit() }
-        }
+        let fleet = try WorkerFleet(conninfo: session.conninfo, concurrency: concurrency, configPath: db.config, roots: roots,
+                                    grace: config.workerOptions(stage: Stage.fetch.rawValue).shutdownDeadline + 5)
         // SIGINT, SIGTERM, SIGHUP: the workers drain and stop, then the session stops the server.
-        session.beforeStop = { note("stopping workers"); stopChildren() }
-
-        // Wait until nothing is available or running (twice in a row, so a hand-off in flight is seen).
-        var idle = 0
-        while idle < 2 {
-            Thread.sleep(forTimeInterval: 0.2)
-            // (Workers leaving because a signal stops the run are not failures.)
-            session.parkWhileStopping()
-            if let dead = children.first(where: { !$0.isRunning }) {
-                stopChildren()
-                throw ValidationError("\(dead.executableURL?.lastPathComponent ?? "a worker") exited with status \(dead.terminationStatus); see its messages above")
-            }
-            let pending = try conn.query("SELECT count(*) FROM jobs WHERE state IN ('available', 'running')").first!.decode(Int.self, 0)
-            idle = pending == 0 ? idle + 1 : 0
-            if Date().timeIntervalSince(started) > timeout {
-                stopChildren()
-                throw ValidationError("the queue did not drain within \(Int(timeout)) s (\(pending) job(s) pending); see `tideline queue stats`")
-            }
-        }
-        stopChildren()
+        session.beforeStop = { note("stopping workers"); fleet.stop() }
+        try fleet.waitUntilDrained(conn, session: session, timeout: timeout, started: started)
+        fleet.stop()
         try Summary.print(conn, since: runStart, elapsed: Date().timeIntervalSince(started))
         print("")
         print(TerminalReport.render(try ReportQueries.load(conn, filter: ReportFilter())), terminator: "")

@@ -35,6 +35,10 @@ public final class Connection: @unchecked Sendable {
         }
         // Quiet NOTICEs (IF NOT EXISTS and friends) instead of printing them on stderr.
         PQsetNoticeProcessor(raw, { _, _ in }, nil)
+        // A pipeline's tables grow from empty: a generic plan made for a prepared statement while
+        // a table was small (a sequential scan) would stay in use when it is large. Prepared
+        // statements keep their parse; each execution is planned for the table as it is.
+        _ = try check(PQexec(raw, "SET plan_cache_mode = force_custom_plan"))
         for channel in listening { try execute("LISTEN \(Self.quoteIdentifier(channel))") }
     }
 

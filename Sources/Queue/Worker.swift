@@ -91,6 +91,7 @@ public final class Worker: @unchecked Sendable {
 
     private func executorLoop() throws {
         let db = try connectWithRetry()
+        if !options.synchronousCommit { try db.execute("SET synchronous_commit = off") }
         let batch = max(1, options.batchSize ?? handler.batchSize)
         while !isStopping {
             let seen = wakeup.current
@@ -138,12 +139,7 @@ public final class Worker: @unchecked Sendable {
 
     private func handOff(_ jobs: [Job], on db: Connection) throws {
         try db.transaction { tx in
-            var next: [NewJob] = []
-            for job in jobs {
-                var log = logger
-                log[metadataKey: "job"] = .string(String(job.id))
-                next += try handler.handle(job, tx: tx, logger: log)
-            }
+            let next = try handler.handleBatch(jobs, tx: tx, logger: logger)
             try JobQueue.enqueue(tx, next)
             let completed = try JobQueue.complete(tx, ids: jobs.map(\.id), worker: id)
             guard completed == jobs.count else { throw LostJobs(expected: jobs.count, completed: completed) }

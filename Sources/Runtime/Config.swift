@@ -14,6 +14,7 @@ public struct Config: Sendable {
 
     public var databaseURL: String?
     public var pollInterval: Double = 1
+    public var synchronousCommit = false
     public var lease: Double = 30
     public var shutdownDeadline: Double = 10
     public var maxAttempts: Int = 5
@@ -85,6 +86,12 @@ public struct Config: Sendable {
             case "worker.max_attempts": maxAttempts = Int(try positive(key, value))
             case "worker.backoff_base": backoff.base = try positive(key, value)
             case "worker.backoff_max": backoff.max = try positive(key, value)
+            case "worker.synchronous_commit":
+                switch value {
+                case .bool(let b): synchronousCommit = b
+                case .string(let s) where s == "true" || s == "false": synchronousCommit = s == "true"
+                default: throw Invalid(key: key, reason: "expected true or false")
+                }
             case "lexicons.dir":
                 // Units, qualifiers, actions, synonyms and gazetteer/, relative to tideline.toml's
                 // folder: a folder of its own when a deployment keeps its lexicons elsewhere.
@@ -180,6 +187,7 @@ public struct Config: Sendable {
         o.lease = lease
         o.shutdownDeadline = shutdownDeadline
         o.backoff = backoff
+        o.synchronousCommit = synchronousCommit
         return o
     }
 }

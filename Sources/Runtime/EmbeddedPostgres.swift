@@ -35,6 +35,12 @@ public final class EmbeddedPostgres: @unchecked Sendable {
     }
 
     /// libpq conninfo for the server's socket.
+    /// The server's main process, from postmaster.pid; nil when it is not running.
+    public var postmasterPID: Int32? {
+        guard let text = try? String(contentsOf: dataDir.appendingPathComponent("postmaster.pid"), encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").first.flatMap { Int32($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
     public var conninfo: String { "host=\(socketDir.path) port=\(port) dbname=postgres user=postgres" }
 
     public func conninfo(database: String) -> String { "host=\(socketDir.path) port=\(port) dbname=\(database) user=postgres" }

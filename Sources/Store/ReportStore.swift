@@ -17,15 +17,32 @@ public enum ReportStore {
 
     /// Replaces an article's contribution and recomputes the rows it touches (before and after).
     public static func refresh(_ db: Connection, articleID: Int64, keys: Keys) throws {
-        let (indicators, milestones) = try loadSources(db, articleID: articleID, keys: keys)
-        let old = try touched(db, column: "article_id", id: articleID)
-        try lock(db, groups: old.groups.union(indicators.map(\.group)), milestones: old.milestones.union(milestones.map(\.key)))
-        var change = try withdraw(db, column: "article_id", id: articleID)
-        try insert(db, articleID: articleID, indicators: indicators)
-        try insert(db, articleID: articleID, milestones: milestones)
-        change.figures.formUnion(indicators.map(\.figure))
-        change.rows.formUnion(indicators.map(\.row))
-        change.milestones.formUnion(milestones.map(\.key))
+        try refresh(db, articleIDs: [articleID], keys: keys)
+    }
+
+    /// The same for a batch of articles in one transaction: every key the batch touches is locked
+    /// first, in one order, so batches on several workers cannot deadlock; then each article's
+    /// sources are replaced and the rows they touch are recomputed once.
+    public static func refresh(_ db: Connection, articleIDs: [Int64], keys: Keys) throws {
+        var articles: [(id: Int64, indicators: [IndicatorSource], milestones: [MilestoneSource])] = []
+        var groups: Set<[String]> = [], milestoneKeys: Set<[String]> = []
+        for id in articleIDs {
+            let (indicators, milestones) = try loadSources(db, articleID: id, keys: keys)
+            let old = try touched(db, column: "article_id", id: id)
+            groups.formUnion(old.groups.union(indicators.map(\.group)))
+            milestoneKeys.formUnion(old.milestones.union(milestones.map(\.key)))
+            articles.append((id, indicators, milestones))
+        }
+        try lock(db, groups: groups, milestones: milestoneKeys)
+        var change = Change()
+        for a in articles {
+            change.formUnion(try withdraw(db, column: "article_id", id: a.id))
+            try insert(db, articleID: a.id, indicators: a.indicators)
+            try insert(db, articleID: a.id, milestones: a.milestones)
+            change.figures.formUnion(a.indicators.map(\.figure))
+            change.rows.formUnion(a.indicators.map(\.row))
+            change.milestones.formUnion(a.milestones.map(\.key))
+        }
         try apply(db, change)
     }
 
@@ -56,6 +73,10 @@ public enum ReportStore {
         var rows: Set<[String]> = []
         /// (date, action, subject): milestone rows to recompute.
         var milestones: Set<[String]> = []
+
+        mutating func formUnion(_ other: Change) {
+            figures.formUnion(other.figures); rows.formUnion(other.rows); milestones.formUnion(other.milestones)
+        }
     }
 
     private static func apply(_ db: Connection, _ change: Change) throws {

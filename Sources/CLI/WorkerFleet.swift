@@ -1,0 +1,127 @@
+import Foundation
+import Postgres
+import Runtime
+
+/// The four stage workers run as child processes of a command (`up`, `bench pipeline`): started
+/// together, watched until the queue drains, stopped within their deadline (then killed), and
+/// read for what they used.
+final class WorkerFleet: @unchecked Sendable {   // `processes` is fixed at init; Process is thread-safe
+    let processes: [Process]
+    private let grace: Double
+
+    /// Starts one process per stage. Without `concurrency` each worker takes its stage's
+    /// setting from the configuration.
+    init(conninfo: String, concurrency: Int?, configPath: String?, roots: [String], grace: Double, logLevel: String = "warning") throws {
+        let workers = try WorkerLocator.locate(log: note)
+        var env = ProcessInfo.processInfo.environment
+        env["TIDELINE_FETCH_ROOTS"] = roots.joined(separator: ":")
+        // The workers stop when their parent dies, however it dies.
+        env[WorkerMain.parentPIDVariable] = String(getpid())
+        var started: [Process] = []
+        for name in WorkerLocator.names {
+            let p = Process()
+            p.executableURL = workers[name]
+            p.arguments = ["--database-url", conninfo, "--poll-interval", "0.25", "--log-level", logLevel]
+                + (concurrency.map { ["--concurrency", String($0)] } ?? []) + (configPath.map { ["--config", $0] } ?? [])
+            p.environment = env
+            try p.run()
+            started.append(p)
+        }
+        processes = started
+        self.grace = grace
+    }
+
+    /// SIGTERM: each worker finishes its jobs in hand within its shutdown deadline; one that has
+    /// not stopped by then (and a grace period) is killed, so the command always ends.
+    func stop() {
+        for p in processes where p.isRunning { p.terminate() }
+        let deadline = Date().addingTimeInterval(grace)
+        while processes.contains(where: \.isRunning), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        for p in processes where p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        for p in processes { p.waitUntilExit() }
+    }
+
+    struct Exited: Error, CustomStringConvertible {
+        let name: String, status: Int32
+        var description: String { "\(name) exited with status \(status); see its messages above" }
+    }
+
+    /// Waits until no job is available or running (twice in a row, so a hand-off in flight is
+    /// seen). Throws when a worker exits or the timeout passes; the fleet is then stopped.
+    func waitUntilDrained(_ conn: Connection, session: DatabaseSession, timeout: Double, started: Date = Date()) throws {
+        var idle = 0
+        while idle < 2 {
+            Thread.sleep(forTimeInterval: 0.2)
+            // (Workers leaving because a signal stops the run are not failures.)
+            session.parkWhileStopping()
+            if let dead = processes.first(where: { !$0.isRunning }) {
+                stop()
+                throw Exited(name: dead.executableURL?.lastPathComponent ?? "a worker", status: dead.terminationStatus)
+            }
+            // (Through the partial indexes on available and running jobs: no scan of finished ones.)
+            let pending = try conn.query("""
+                SELECT (SELECT count(*) FROM jobs WHERE state = 'available') + (SELECT count(*) FROM jobs WHERE state = 'running')
+                """).first!.decode(Int.self, 0)
+            idle = pending == 0 ? idle + 1 : 0
+            if Date().timeIntervalSince(started) > timeout {
+                stop()
+                throw TimedOut(seconds: timeout, pending: pending)
+            }
+        }
+    }
+
+    struct TimedOut: Error, CustomStringConvertible {
+        let seconds: Double, pending: Int
+        var description: String { "the queue did not drain within \(Int(seconds)) s (\(pending) job(s) pending); see `tideline queue stats`" }
+    }
+
+    /// CPU seconds and peak resident memory of each running worker, from /proc (Linux).
+    func usage() -> [(name: String, cpuSeconds: Double, peakRSSMB: Double)] {
+        processes.map { p in
+            let name = p.executableURL?.lastPathComponent ?? "?"
+            return (name, ProcessUsage.cpuSeconds(pid: p.processIdentifier) ?? .nan, ProcessUsage.peakRSSMB(pid: p.processIdentifier) ?? .nan)
+        }
+    }
+}
+
+/// What a process used, read from /proc: the benchmarks' CPU accounting for workers and for
+/// PostgreSQL (whose exited backends are counted in the postmaster's children times).
+enum ProcessUsage {
+    static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    /// utime + stime (+ cutime + cstime with `children`) of a live process.
+    static func cpuSeconds(pid: Int32, children: Bool = false) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields after the command name: state is field 3; utime, stime, cutime, cstime are 14–17.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 15 else { return nil }
+        let own = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
+        let reaped = children ? (Double(fields[13]) ?? 0) + (Double(fields[14]) ?? 0) : 0
+        return (own + reaped) / ticksPerSecond
+    }
+
+    static func peakRSSMB(pid: Int32) -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kb / 1024
+    }
+
+    /// A process's children (their pids), from /proc.
+    static func children(of pid: Int32) -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap(Int32.init).filter { child in
+            guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid
+        }
+    }
+
+    /// CPU seconds of a server so far: the postmaster, its exited children and its live ones.
+    static func serverCPUSeconds(postmaster pid: Int32) -> Double? {
+        guard let main = cpuSeconds(pid: pid, children: true) else { return nil }
+        return main + children(of: pid).compactMap { cpuSeconds(pid: $0) }.reduce(0, +)
+    }
+}

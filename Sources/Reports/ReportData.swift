@@ -40,12 +40,14 @@ public struct IndicatorRow: Sendable, Equatable {
     public var metric: String, region: String, period: String, kind: String
     public var value: Double, valueMax: Double?, unit: String, qualifier: String
     public var mentions: Int, conflict: Bool
+    /// The latest row of its metric, region and kind, as the `latest_indicators` view decides.
+    public var isLatest: Bool
     public var sources: [SourceRef]
     public init(metric: String, region: String, period: String, kind: String, value: Double, valueMax: Double?,
-                unit: String, qualifier: String, mentions: Int, conflict: Bool, sources: [SourceRef]) {
+                unit: String, qualifier: String, mentions: Int, conflict: Bool, isLatest: Bool, sources: [SourceRef]) {
         self.metric = metric; self.region = region; self.period = period; self.kind = kind
         self.value = value; self.valueMax = valueMax; self.unit = unit; self.qualifier = qualifier
-        self.mentions = mentions; self.conflict = conflict; self.sources = sources
+        self.mentions = mentions; self.conflict = conflict; self.isLatest = isLatest; self.sources = sources
     }
 
     /// Rows of one series: same metric, region, kind and unit.
@@ -69,22 +71,10 @@ public struct QueueCount: Sendable, Equatable {
 }
 
 extension ReportData {
-    /// The latest row of every (metric, region, kind), in metric order: dated rows beat undated
-    /// ones, later periods earlier ones (periods sort as text).
+    /// The latest row of every (metric, region, kind), in metric order. Which row that is, the
+    /// database's `latest_indicators` view decides (`isLatest`); the rule lives there only.
     public var latestIndicators: [IndicatorRow] {
-        var best: [[String]: IndicatorRow] = [:]
-        for row in indicators {
-            let key = [row.metric, row.region, row.kind]
-            if let current = best[key], !Self.isLater(row.period, than: current.period) { continue }
-            best[key] = row
-        }
-        return best.values.sorted { ($0.metric, $0.region, $0.kind) < ($1.metric, $1.region, $1.kind) }
-    }
-
-    static func isLater(_ a: String, than b: String) -> Bool {
-        if a.isEmpty { return false }
-        if b.isEmpty { return true }
-        return a > b
+        indicators.filter(\.isLatest).sorted { ($0.metric, $0.region, $0.kind) < ($1.metric, $1.region, $1.kind) }
     }
 
     /// Series with two or more periods: the charts.

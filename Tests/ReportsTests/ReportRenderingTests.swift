@@ -8,14 +8,14 @@ final class ReportRenderingTests: XCTestCase {
     }
 
     private func row(_ metric: String, _ period: String, _ value: Double, unit: String = "人", region: String = "宁波市",
-                     qualifier: String = "exact", conflict: Bool = false) -> IndicatorRow {
+                     qualifier: String = "exact", conflict: Bool = false, latest: Bool = true) -> IndicatorRow {
         IndicatorRow(metric: metric, region: region, period: period, kind: "actual", value: value, valueMax: nil, unit: unit,
-                     qualifier: qualifier, mentions: 1, conflict: conflict, sources: [source("截至\(period)，\(metric)\(Int(value))\(unit)。")])
+                     qualifier: qualifier, mentions: 1, conflict: conflict, isLatest: latest, sources: [source("截至\(period)，\(metric)\(Int(value))\(unit)。")])
     }
 
     private var data: ReportData {
         ReportData(
-            indicators: [row("城镇新增就业人数", "2024", 152_300), row("城镇新增就业人数", "2025-03", 40_100),
+            indicators: [row("城镇新增就业人数", "2024", 152_300, latest: false), row("城镇新增就业人数", "2025-03", 40_100),
                          row("一个名字非常非常非常非常长的指标名称用来测试截断是否正确处理", "", 12, unit: "个", qualifier: "at_least"),
                          row("港口货物吞吐量", "2024", 1.32e9, unit: "吨", region: "舟山市", conflict: true)],
             milestones: [MilestoneRow(date: "2025-06", action: "completed", subject: "甬舟铁路<金塘隧道>", document: nil,
@@ -27,7 +27,7 @@ final class ReportRenderingTests: XCTestCase {
             filter: ReportFilter(), generatedAt: "2026-11-23 10:00:00 UTC")
     }
 
-    func testTheLatestRowOfEachMetricAndRegionWins() {
+    func testTheRowsMarkedLatestAreListedAndSeriesAreCharted() {
         let latest = data.latestIndicators
         XCTAssertEqual(latest.count, 3)
         XCTAssertEqual(latest.first { $0.metric == "城镇新增就业人数" }?.period, "2025-03")

@@ -19,13 +19,9 @@ extension Migration {
               FROM milestone_sources) t
      WHERE t.extraction_id = s.extraction_id;
 
-    -- A row's sources in their one order: latest published first, then source, article, sentence, figure.
-    DROP INDEX indicator_sources_key;
-    CREATE INDEX indicator_sources_row ON indicator_sources
-        (metric, region, period, kind, published DESC NULLS LAST, source_id, article_index, start_offset, position);
-    DROP INDEX milestone_sources_key;
-    CREATE INDEX milestone_sources_row ON milestone_sources
-        (date, action, subject, published DESC NULLS LAST, source_id, article_index, start_offset, position);
+    -- (A row's sources are found by its key and put in their order by a sort: an index carrying
+    -- the order columns made every insert dearer than the sorts it saved, measured with
+    -- `bench pipeline`.)
     -- The same figure (metric, region, kind, value, unit) elsewhere: where an undated mention is filed.
     DROP INDEX indicator_sources_group;
     CREATE INDEX indicator_sources_figure ON indicator_sources (metric, region, kind, value, unit);

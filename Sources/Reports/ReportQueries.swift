@@ -1,6 +1,5 @@
 import Foundation
 import Postgres
-import Reports
 
 /// Reads what the reports show from the reporting tables: every indicator row and milestone that
 /// passes the filter, with the mentions behind each, and the queue's counts.
@@ -9,9 +8,12 @@ public enum ReportQueries {
         let since: String? = filter.since
         let indicatorRows = try db.query("""
             SELECT i.metric, i.region, i.period, i.kind, i.value, i.value_max, i.unit, i.qualifier, i.mentions, i.conflict,
+                   -- Which row is the latest of its metric, region and kind: the view's rule, the only one.
+                   EXISTS (SELECT 1 FROM latest_indicators l
+                            WHERE (l.metric, l.region, l.kind, l.period) = (i.metric, i.region, i.kind, i.period)),
                    coalesce((SELECT json_agg(json_build_object('source', s.source_id, 'published', s.published::text,
                                                                'evidence', s.evidence, 'label', s.metric_label)
-                                             ORDER BY s.published DESC NULLS LAST, s.source_id, s.start_offset)
+                                             ORDER BY s.published DESC NULLS LAST, s.source_id, s.article_index, s.start_offset, s.position)
                                FROM indicator_sources s
                               WHERE (s.metric, s.region, s.period, s.kind) = (i.metric, i.region, i.period, i.kind)), '[]')::text
               FROM indicators i
@@ -29,13 +31,13 @@ public enum ReportQueries {
                          value: try r.decode(Double.self, 4), valueMax: try r.decodeOptional(Double.self, 5),
                          unit: try r.decode(String.self, 6), qualifier: try r.decode(String.self, 7),
                          mentions: try r.decode(Int.self, 8), conflict: try r.decode(Bool.self, 9),
-                         sources: try sources(try r.decode(String.self, 10)))
+                         isLatest: try r.decode(Bool.self, 10), sources: try sources(try r.decode(String.self, 11)))
         }
         let milestoneRows = try db.query("""
             SELECT m.date, m.action, m.subject, m.document, m.region, m.planned, m.mentions,
                    coalesce((SELECT json_agg(json_build_object('source', s.source_id, 'published', s.published::text,
                                                                'evidence', s.evidence, 'label', s.subject_label)
-                                             ORDER BY s.published DESC NULLS LAST, s.source_id, s.start_offset)
+                                             ORDER BY s.published DESC NULLS LAST, s.source_id, s.article_index, s.start_offset, s.position)
                                FROM milestone_sources s
                               WHERE (s.date, s.action, s.subject) = (m.date, m.action, m.subject)), '[]')::text
               FROM milestones m

@@ -69,6 +69,13 @@ final class IndicatorMechanismTests: XCTestCase {
         XCTAssertEqual(past.indicators.map(\.kind), ["target", "target"], "the year is not yet over in December")
     }
 
+    func testASectionHeadingEndsThePlaceCarriedFromBefore() {
+        let out = extract("南湖区新开工项目12个。\n【攻坚清单】\n今年新落地亿元以上产业项目30个以上。", published: "2025-03-01")
+        XCTAssertEqual(out.indicators.map { $0.region ?? "" }, ["南湖区", "嘉兴市"])
+        let plain = extract("南湖区新开工项目12个。\n今年新落地亿元以上产业项目30个以上。", published: "2025-03-01")
+        XCTAssertEqual(plain.indicators.map { $0.region ?? "" }, ["南湖区", "南湖区"], "without a heading the place carries on")
+    }
+
     func testAnnouncementDatesAreNotPeriods() {
         let out = extract("昨日，记者从海关获悉，全市外贸进出口总值300亿元。")
         XCTAssertNil(out.indicators.first?.period)

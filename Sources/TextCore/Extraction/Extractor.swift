@@ -33,6 +33,7 @@ public struct Extractor: Sendable {
         for sentence in Sentence.split(article.text) {
             let facts = SentenceFacts(sentence, dates: dates, regions: regions, comparison: comparison, lastYear: &lastYear)
             state.enter(paragraph: sentence.paragraph)
+            if Self.isSectionHeading(sentence.scalars) { state.startSection() }
             let before = state
             out.indicators += indicators.extract(sentence, facts: facts, state: &state)
             // Milestones read the state as it was before this sentence's figures moved it.
@@ -42,6 +43,16 @@ public struct Extractor: Sendable {
             state.finish(sentence: facts)
         }
         return out
+    }
+}
+
+extension Extractor {
+    /// A line that is only a bracketed heading, 【…】 or [...] of up to 12 characters.
+    static func isSectionHeading(_ s: [Unicode.Scalar]) -> Bool {
+        let t = s.filter { !CharClass.isSpace($0) }
+        guard t.count >= 3, t.count <= 14, let first = t.first, let last = t.last else { return false }
+        return ((first == "【" && last == "】") || (first == "[" && last == "]"))
+            && !t.dropFirst().dropLast().contains { $0 == "】" || $0 == "]" }
     }
 }
 
@@ -81,6 +92,10 @@ struct ArticleState {
         let m = end.count >= 7 ? Int(end.dropFirst(5).prefix(2)) ?? 12 : 12
         return (y, m) < (pub.y, pub.m)
     }
+
+    /// A section heading (【攻坚清单】, 【记者手记】) starts a new part of the page: the place the
+    /// previous part was about is not carried into it.
+    mutating func startSection() { place = nil; projects = [] }
 
     mutating func enter(paragraph p: Int) {
         if p != paragraph { paragraph = p; paragraphPeriod = nil; paragraphMeasure = nil }

@@ -69,6 +69,11 @@ final class IndicatorMechanismTests: XCTestCase {
         XCTAssertEqual(past.indicators.map(\.kind), ["target", "target"], "the year is not yet over in December")
     }
 
+    func testAVerbBeforeItsObjectFollowsItInTheHeader() {
+        let out = extract("去年全区落地亿元以上产业项目21个，出口机电产品35亿元。", published: "2025-03-01")
+        XCTAssertEqual(out.indicators.map(\.metric), ["亿元以上产业项目落地数", "机电产品出口"])
+    }
+
     func testASectionHeadingEndsThePlaceCarriedFromBefore() {
         let out = extract("南湖区新开工项目12个。\n【攻坚清单】\n今年新落地亿元以上产业项目30个以上。", published: "2025-03-01")
         XCTAssertEqual(out.indicators.map { $0.region ?? "" }, ["南湖区", "嘉兴市"])

@@ -18,7 +18,7 @@ struct MetricLabel {
         vocabulary = lexicon.vocabulary
         dropLeading = .init(lexicon.words(.dropLeading))
         dropTrailing = .init(lexicon.words(.dropTrailing))
-        objectFirstVerbs = lexicon.words(.tradeVerb)
+        objectFirstVerbs = lexicon.words(.objectVerb)
         dropInner = .init(lexicon.words(.dropInner))
         copulas = .init(lexicon.words(.copula))
         homeWords = .init(lexicon.words(.home))

@@ -33,8 +33,9 @@ public struct Lexicon: Sendable {
         case anaphora
         /// An attribute of what was just counted (总投资, 年度计划投资): the label takes the counted noun.
         case attribute
-        /// Verbs written before the object that names the measure (出口机电产品 → 机电产品出口).
-        case tradeVerb = "trade_verb"
+        /// Verbs written before the object that names the measure; a table header puts the object first
+        /// (出口机电产品 → 机电产品出口, 落地产业项目 → 产业项目落地).
+        case objectVerb = "object_verb"
         /// Verbs that link a measure to its value or share (占, 为, 是): never the measure's own verb.
         case copula
         /// What marks a figure of this year as done so far rather than planned (今年以来, 截至, 已).

@@ -5,7 +5,7 @@ import FoundationNetworking
 
 /// One HTTP GET through the toolchain's URLSession, with the limits a crawler needs: redirects
 /// are returned, not followed (the caller checks and counts each hop), the body is cut off at
-/// `maxBytes`, and the whole exchange is bounded by `timeout`.
+/// `maxBytes` of decoded content, and the whole exchange is bounded by `timeout`.
 final class HTTPClient {
     struct Response {
         let status: Int
@@ -80,12 +80,18 @@ final class HTTPClient {
             completionHandler(.allow)
         }
 
+        /// Chunks arrive decoded (gzip, deflate): the cap counts decoded bytes, and once it is passed
+        /// nothing more is kept, since chunks already decoded keep arriving until the cancel lands
+        /// (a 1 MB gzip bomb grew a worker to 2.2 GB before this).
         func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-            body.append(contentsOf: data)
-            if body.count > maxBytes {
+            guard !exceeded else { return }
+            if body.count + data.count > maxBytes {
                 exceeded = true
+                body = []
                 dataTask.cancel()
+                return
             }
+            body.append(contentsOf: data)
         }
 
         func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {

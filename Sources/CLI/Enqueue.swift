@@ -28,6 +28,9 @@ struct Enqueue: ParsableCommand {
             throw ValidationError("--index takes http(s) URLs; \(s) is not one")
         }
         if linkPrefix != nil && !index { throw ValidationError("--link-prefix goes with --index") }
+        if let problem = Intake.problem(with: DocumentMetadata(published: published, source: sourceName, homeRegion: homeRegion)) {
+            throw ValidationError(problem)
+        }
     }
 
     func run() throws {
@@ -37,15 +40,27 @@ struct Enqueue: ParsableCommand {
         try Migrator.migrate(conn)
         var meta = DocumentMetadata(published: published, source: sourceName, homeRegion: homeRegion)
         var jobs: [NewJob]
+        var refused: [Intake.Refused] = []
         if stage == "sources" {
             meta.homeRegion = meta.homeRegion ?? config.sourceHomeRegion
             jobs = try config.sourcePages.map { try Self.fetchJob($0, meta) } + config.sourceIndexes.map { try Self.fetchJob($0, meta, kind: "index") }
             if jobs.isEmpty { throw ValidationError("no sources configured: add pages or indexes under [sources] in config/tideline.toml") }
         } else {
-            jobs = try sources.map { try Self.fetchJob($0, meta, kind: index ? "index" : nil, linkPrefix: linkPrefix) }
+            // Each source is checked here, in the caller's folder; a bad one is reported and the rest go in.
+            let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+            var accepted: [String] = []
+            for source in sources {
+                switch Intake.source(source, roots: config.fileRoots, cwd: cwd) {
+                case .success(let s): accepted.append(s)
+                case .failure(let why): refused.append(why)
+                }
+            }
+            jobs = try accepted.map { try Self.fetchJob($0, meta, kind: index ? "index" : nil, linkPrefix: linkPrefix) }
         }
         let ids = try JobQueue.enqueue(conn, jobs)
         print("enqueued \(ids.count) fetch job(s)\(ids.count < jobs.count ? " (\(jobs.count - ids.count) already queued)" : "")")
+        for r in refused { note("refused \(r)") }
+        if !refused.isEmpty { throw ExitCode(1) }
     }
 
     /// A fetch job for a source; its dedupe key keeps one source from being queued twice at once.

@@ -33,17 +33,23 @@ struct Up: ParsableCommand {
 
         let folder = URL(fileURLWithPath: source).standardizedFileURL
         let entries = try ManifestEntry.load(folder: folder)
-        let jobs = try entries.map { e in
-            try NewJob(stage: .fetch, encoding: FetchPayload(source: folder.appendingPathComponent(e.file).path, metadata: e.metadata),
-                       dedupeKey: "fetch:\(folder.appendingPathComponent(e.file).path)")
+        // Each entry checked at the door: a bad one is reported by its file and reason, the rest run.
+        var refused: [Intake.Refused] = []
+        var jobs: [NewJob] = []
+        for e in entries {
+            let path = folder.appendingPathComponent(e.file).path
+            if let problem = Intake.problem(with: e.metadata) { refused.append(.init(source: e.file, reason: problem)); continue }
+            if case .failure(let why) = Intake.source(path, roots: [folder], cwd: folder) { refused.append(.init(source: e.file, reason: why.reason)); continue }
+            jobs.append(try NewJob(stage: .fetch, encoding: FetchPayload(source: path, metadata: e.metadata), dedupeKey: "fetch:\(path)"))
         }
+        for r in refused { note("refused manifest entry \(r)") }
         try JobQueue.enqueue(conn, jobs)
         if reprocess {
             let docs = try DocumentStore.allIDs(conn)
             try JobQueue.enqueue(conn, try docs.map { try NewJob(stage: .clean, encoding: CleanPayload(documentID: $0.id)) })
             note("re-cleaning \(docs.count) stored document(s)")
         }
-        note("enqueued \(entries.count) document(s) from \(folder.path)")
+        note("enqueued \(jobs.count) document(s) from \(folder.path)")
 
         var roots = config.fileRoots.map(\.path)
         // (A root contains the folder on a path boundary: /x does not contain /x-work.)
@@ -59,5 +65,9 @@ struct Up: ParsableCommand {
         print(TerminalReport.render(try ReportQueries.load(conn, filter: ReportFilter())), terminator: "")
         print("\nNext: `swift run tideline report --html report.html`, `swift run tideline export indicators --format csv`,")
         print("`swift run tideline queue stats`; `swift run tideline db start` keeps the database up for psql.")
+        if !refused.isEmpty {
+            note("\(refused.count) manifest entr\(refused.count == 1 ? "y was" : "ies were") refused (above)")
+            throw ExitCode(1)
+        }
     }
 }

@@ -15,6 +15,8 @@ public struct StoredDocument: Sendable {
 public enum DocumentStore {
     /// Inserts or replaces a source's content. Returns the document id when something changed
     /// (new source, new bytes or new metadata); nil when the stored copy is identical.
+    /// Metadata is merged: a field given again replaces the stored one, a field left out keeps it,
+    /// so re-enqueueing a file without --published does not split its series.
     public static func upsert(_ db: Connection, sourceID: String, contentHash: String, content: [UInt8],
                               contentType: String, metadata: String) throws -> Int64? {
         let r = try db.query("""
@@ -22,8 +24,8 @@ public enum DocumentStore {
             VALUES ($1, $2, $3, $4, $5::jsonb)
             ON CONFLICT (source_id) DO UPDATE
                SET content_hash = EXCLUDED.content_hash, content = EXCLUDED.content,
-                   content_type = EXCLUDED.content_type, metadata = EXCLUDED.metadata, fetched_at = now()
-             WHERE documents.content_hash <> EXCLUDED.content_hash OR documents.metadata <> EXCLUDED.metadata
+                   content_type = EXCLUDED.content_type, metadata = documents.metadata || EXCLUDED.metadata, fetched_at = now()
+             WHERE documents.content_hash <> EXCLUDED.content_hash OR documents.metadata <> documents.metadata || EXCLUDED.metadata
                 OR documents.content_type <> EXCLUDED.content_type
             RETURNING id
             """, [sourceID, contentHash, content, contentType, metadata])

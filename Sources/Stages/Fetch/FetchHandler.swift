@@ -20,6 +20,8 @@ public struct FetchHandler: StageHandler {
 
     public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {
         let payload = try job.decodePayload(FetchPayload.self)
+        // (Checked at the door too; a job queued some other way still cannot succeed on retry.)
+        if let problem = Intake.problem(with: payload.metadata) { throw PermanentJobError("\(payload.source): \(problem)") }
         if payload.isWeb { return try fetchWeb(payload, tx: tx, logger: logger) }
         let file = try FileSource.resolve(payload.source, roots: context.fileRoots)
         var bytes = try FileSource.read(file, maxBytes: context.maxDocumentBytes)

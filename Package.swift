@@ -75,5 +75,5 @@ let package = Package(
     ] + workers.map {
         .executableTarget(name: $0, dependencies: ["Runtime"], path: "Sources/Workers/\($0)")
     },
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -190,7 +190,7 @@ struct QueueCommand: ParsableCommand {
                 print("\u{1B}[H\u{1B}[2J" + "tideline queue watch · \(now) · every \(interval) s · Ctrl-C to stop\n")
                 print(OpsTable.stats(stats, window: 60))
                 print(OpsTable.workers(workers), terminator: "")
-                fflush(stdout)
+                fflush(nil)   // (every output stream: `stdout` is a C global Swift 6 will not touch)
                 n += 1
                 if count == 0 || n < count { Thread.sleep(forTimeInterval: interval) }
             }

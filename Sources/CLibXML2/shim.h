@@ -7,4 +7,9 @@
 #undef LIBXML_ICU_ENABLED
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <libxml/globals.h>
+
+/* libxml2's xmlFree is a global function-pointer variable: Swift 6 sees shared mutable state in
+   every use. Calling it through a function keeps that out of Swift. */
+static inline void tideline_xml_free(void *p) { xmlFree(p); }
 #endif

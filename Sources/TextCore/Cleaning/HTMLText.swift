@@ -116,7 +116,7 @@ public enum HTMLText {
                     let name = String(cString: cur.pointee.name).lowercased()
                     if name == "title" {
                         if title == nil, let c = xmlNodeGetContent(cur) {
-                            title = String(cString: c).trimmingCharacters(in: .whitespacesAndNewlines); xmlFree(c)
+                            title = String(cString: c).trimmingCharacters(in: .whitespacesAndNewlines); tideline_xml_free(c)
                         }
                     } else if !skipped.contains(name) && !isHiddenNav(cur) {
                         let block = blocks.contains(name)
@@ -154,7 +154,7 @@ public enum HTMLText {
             while let cur = n {
                 if cur.pointee.type == XML_ELEMENT_NODE {
                     if String(cString: cur.pointee.name).lowercased() == "a", let v = xmlGetProp(cur, "href") {
-                        out.append(String(cString: v)); xmlFree(v)
+                        out.append(String(cString: v)); tideline_xml_free(v)
                     }
                     walk(cur.pointee.children)
                 }
@@ -170,7 +170,7 @@ public enum HTMLText {
         for attr in ["class", "id", "role"] {
             guard let v = xmlGetProp(node, attr) else { continue }
             let value = String(cString: v).lowercased()
-            xmlFree(v)
+            tideline_xml_free(v)
             if ["nav", "menu", "footer", "breadcrumb", "crumb", "sidebar", "navigation", "banner", "share", "copyright"]
                 .contains(where: { value.contains($0) }) { return true }
         }

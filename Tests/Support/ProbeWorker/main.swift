@@ -34,8 +34,9 @@ struct Probe: StageHandler {
     }
 }
 
-var args = Array(CommandLine.arguments.dropFirst())
-func option(_ name: String) -> String? {
+let args = Array(CommandLine.arguments.dropFirst())
+nonisolated func option(_ name: String) -> String? {
+    let args = Array(CommandLine.arguments.dropFirst())
     guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
     return args[i + 1]
 }

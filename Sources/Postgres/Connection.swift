@@ -8,7 +8,7 @@ import Glibc
 ///
 /// Every query goes through `PQexecParams` (or `PQexecPrepared`) with its values as parameters;
 /// the only exception is `runScript`, kept for the static, multi-statement migration scripts.
-public final class Connection: @unchecked Sendable {
+public final class Connection: @unchecked Sendable {   // one owner thread at a time (see above); handed over, never shared
     /// What was passed to `PQconnectdb`: a `postgresql://` URL, a `key=value` conninfo, or ""
     /// (then libpq reads its own `PG*` environment variables).
     public let conninfo: String

@@ -1,7 +1,7 @@
 import CLibPQ
 
 /// The rows a query returned, read in text format and decoded on access.
-public final class QueryResult: @unchecked Sendable {
+public final class QueryResult: @unchecked Sendable {   // a PGresult is read-only once returned (libpq)
     private let raw: OpaquePointer?
     public let rowCount: Int
     public let columnCount: Int

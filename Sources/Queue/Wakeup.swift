@@ -1,7 +1,7 @@
 import Foundation
 
 /// Lets idle worker threads sleep until a notification, a stop or the poll interval.
-final class Wakeup: @unchecked Sendable {
+final class Wakeup: @unchecked Sendable {   // `generation` is only touched under `condition`
     private let condition = NSCondition()
     private var generation = 0
 
@@ -25,7 +25,7 @@ final class Wakeup: @unchecked Sendable {
 }
 
 /// A set of job ids under a lock: what this process is running now (the heartbeat's scope).
-final class InFlight: @unchecked Sendable {
+final class InFlight: @unchecked Sendable {   // `ids` is only touched under `lock`
     private let lock = NSLock()
     private var ids = Set<Int64>()
     func add(_ new: [Int64]) { lock.lock(); ids.formUnion(new); lock.unlock() }
@@ -34,7 +34,7 @@ final class InFlight: @unchecked Sendable {
 }
 
 /// Counters shared by a worker's threads.
-final class Counters: @unchecked Sendable {
+final class Counters: @unchecked Sendable {   // the counts are only touched under `lock`
     private let lock = NSLock()
     private(set) var done: Int64 = 0
     private(set) var failed: Int64 = 0

@@ -4,7 +4,7 @@ import Postgres
 
 /// One worker process's runtime for one stage: `concurrency` threads that claim batches and hand
 /// them off, a listener that wakes them on NOTIFY, and a maintainer that heartbeats and rescues.
-public final class Worker: @unchecked Sendable {
+public final class Worker: @unchecked Sendable {   // `stopping` under `stateLock`; the rest is set in init
     public let id: String
     public let handler: any StageHandler
     public let options: WorkerOptions

@@ -4,7 +4,7 @@ import Stages
 /// A private PostgreSQL server in a folder of its own (`.tideline/` for `up`, a temporary folder for
 /// the tests): initdb on first use, pg_ctl to start and stop, a unix socket and no TCP.
 /// When run as root the server runs as the `postgres` system user, which owns the data folder.
-public final class EmbeddedPostgres: @unchecked Sendable {
+public final class EmbeddedPostgres: @unchecked Sendable {   // immutable paths; the server's state lives in its files
     public let root: URL
     public let dataDir: URL
     public let socketDir: URL

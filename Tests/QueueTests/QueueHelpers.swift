@@ -52,7 +52,7 @@ let testLogger: Logger = {
 }()
 
 /// Errors collected from several threads.
-final class Failures: @unchecked Sendable {
+final class Failures: @unchecked Sendable {   // `items` is only touched under `lock`
     private let lock = NSLock()
     private var items: [String] = []
     func add(_ s: String) { lock.lock(); items.append(s); lock.unlock() }

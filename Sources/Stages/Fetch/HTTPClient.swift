@@ -54,6 +54,7 @@ final class HTTPClient {
         return Response(status: http.statusCode, headers: lowered, body: collector.body)
     }
 
+    // The session's serial delegate queue is the only writer; `get` reads after `done` is signalled.
     private final class Collector: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         let maxBytes: Int
         let done = DispatchSemaphore(value: 0)

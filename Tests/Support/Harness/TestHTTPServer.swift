@@ -5,7 +5,7 @@ import Glibc
 
 /// An HTTP/1.1 server on 127.0.0.1 for the fetch tests: routes answer by path, each connection on
 /// its own thread (so a slow route does not hold the others), every request recorded.
-public final class TestHTTPServer: @unchecked Sendable {
+public final class TestHTTPServer: @unchecked Sendable {   // routes and the log are only touched under `lock`
     public struct Request: Sendable { public let path: String; public let headers: [String: String]; public let time: Date }
     public struct Response: Sendable {
         public var status: Int

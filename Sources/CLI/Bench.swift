@@ -56,7 +56,7 @@ struct QueueBench: ParsableCommand {
         try Worker(conninfo: session.conninfo, handler: NoOp(), options: options, logger: logger).run()
         let drainSeconds = Date().timeIntervalSince(t1)
         let done = try conn.query("SELECT count(*) FROM jobs WHERE stage = 'bench' AND state = 'succeeded'").first!.decode(Int.self, 0)
-        guard done == jobs else { throw ValidationError("only \(done) of \(jobs) bench jobs succeeded") }
+        guard done == jobs else { throw CLIError("only \(done) of \(jobs) bench jobs succeeded") }
         print(String(format: "enqueue: %d jobs in %.2f s (%.0f jobs/s, statements of 10000)", jobs, enqueueSeconds, Double(jobs) / enqueueSeconds))
         print(String(format: "drain:   %d jobs in %.2f s = %.0f jobs/s (workers=%d, batch=%d, one hand-off transaction per batch)",
                      jobs, drainSeconds, Double(jobs) / drainSeconds, workers, batch))

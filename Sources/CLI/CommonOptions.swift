@@ -22,3 +22,10 @@ struct DatabaseOptions: ParsableArguments {
 func note(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
 }
+
+/// A runtime failure of a command: printed as one line (`Error: …`) with exit status 1. Usage
+/// mistakes stay `ValidationError`, which also prints the usage.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -44,7 +44,7 @@ struct Enqueue: ParsableCommand {
         if stage == "sources" {
             meta.homeRegion = meta.homeRegion ?? config.sourceHomeRegion
             jobs = try config.sourcePages.map { try Self.fetchJob($0, meta) } + config.sourceIndexes.map { try Self.fetchJob($0, meta, kind: "index") }
-            if jobs.isEmpty { throw ValidationError("no sources configured: add pages or indexes under [sources] in config/tideline.toml") }
+            if jobs.isEmpty { throw CLIError("no sources configured: add pages or indexes under [sources] in config/tideline.toml") }
         } else {
             // Each source is checked here, in the caller's folder; a bad one is reported and the rest go in.
             let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)

@@ -15,7 +15,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Exit 1 unless this share of clean checks pass.") var minClean: Double?
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: gold) else { throw ValidationError("cannot read the gold file \(gold)") }
+        guard let data = FileManager.default.contents(atPath: gold) else { throw CLIError("cannot read the gold file \(gold)") }
         let scorer = try GoldScorer(goldJSON: data)
         let (session, _) = try db.session()
         defer { session.close() }

@@ -9,7 +9,7 @@ struct Inspect: ParsableCommand {
     @Option(help: "Publication date to assume (YYYY-MM-DD).") var published: String?
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
         let out = try Cleaner.clean(.init(bytes: [UInt8](data), contentType: file.hasSuffix("html") ? "text/html" : nil,
                                           published: published, url: nil, sourceID: file))
         print("charset \(out.charset); \(out.articles.count) article(s)")

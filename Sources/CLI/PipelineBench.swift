@@ -35,7 +35,7 @@ struct PipelineBench: ParsableCommand {
                 bases.append((entry, text))
             }
         }
-        guard !bases.isEmpty else { throw ValidationError("no UTF-8 text documents in \(folders.joined(separator: ", "))") }
+        guard !bases.isEmpty else { throw CLIError("no UTF-8 text documents in \(folders.joined(separator: ", "))") }
 
         let root = URL(fileURLWithPath: workDir ?? NSTemporaryDirectory() + "tideline-bench-\(getpid())")
         if workDir == nil { try? FileManager.default.removeItem(at: root) }
@@ -65,7 +65,7 @@ struct PipelineBench: ParsableCommand {
         }
         let conn = try session.connect()
         try Migrator.migrate(conn)
-        guard let postmaster = session.embedded?.postmasterPID else { throw ValidationError("the benchmark's PostgreSQL did not start") }
+        guard let postmaster = session.embedded?.postmasterPID else { throw CLIError("the benchmark's PostgreSQL did not start") }
 
         let jobs = try manifest.map { e in
             try NewJob(stage: .fetch, encoding: FetchPayload(source: corpus.appendingPathComponent(e.file).path, metadata: e.metadata),

@@ -19,7 +19,7 @@ struct Preview: ParsableCommand {
         var articles: [ExportRow] = [], indicators: [ExportRow] = [], milestones: [ExportRow] = []
         for entry in try ManifestEntry.load(folder: folder) {
             let path = folder.appendingPathComponent(entry.file).path
-            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
             let doc = (entry.file as NSString).deletingPathExtension
             let cleaned: Cleaner.Output
             do {

@@ -75,7 +75,7 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             guard let detail = try QueueCommand.withDatabase(db, { try QueueAdmin.show($0, id: id) }) else {
-                throw ValidationError("no job \(id): `tideline queue list` shows the ids")
+                throw CLIError("no job \(id): `tideline queue list` shows the ids")
             }
             if json { try QueueCommand.printJSON(detail); return }
             print(OpsTable.detail(detail), terminator: "")
@@ -100,7 +100,7 @@ struct QueueCommand: ParsableCommand {
                 if let id { return try JobQueue.retry(conn, ids: [id]) }
                 return try QueueAdmin.retry(conn, stage: stage!, state: state)
             }
-            if let id, n == 0 { throw ValidationError("job \(id) is not dead or cancelled; only those can be retried") }
+            if let id, n == 0 { throw CLIError("job \(id) is not dead or cancelled; only those can be retried") }
             print("\(n) job(s) available again")
         }
     }
@@ -112,7 +112,7 @@ struct QueueCommand: ParsableCommand {
 
         func run() throws {
             guard try QueueCommand.withDatabase(db, { try JobQueue.cancel($0, id: id) }) else {
-                throw ValidationError("job \(id) is not available (running, finished or unknown): nothing cancelled")
+                throw CLIError("job \(id) is not available (running, finished or unknown): nothing cancelled")
             }
             print("job \(id) cancelled")
         }

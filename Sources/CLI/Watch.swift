@@ -41,7 +41,7 @@ struct Watch: ParsableCommand {
     static func scan(_ folder: String, seen: inout [String: String]) throws -> [String] {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: folder) else {
-            throw ValidationError("cannot read the folder \(folder)")
+            throw CLIError("cannot read the folder \(folder)")
         }
         var changed: [String] = []
         for name in names.sorted() where !name.hasPrefix(".") && name != "manifest.json" {

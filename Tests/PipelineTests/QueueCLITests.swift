@@ -26,6 +26,19 @@ final class QueueCLITests: XCTestCase {
         try Workdir.run(args, in: dir, env: ["DATABASE_URL": conninfo])
     }
 
+    func testRuntimeErrorsAreOneLineAndUsageOnlyForUsage() throws {
+        let (code, out) = try tideline(["queue", "show", "987654"])
+        XCTAssertEqual(code, 1, out)
+        XCTAssertTrue(out.contains("Error: no job 987654"), out)
+        XCTAssertFalse(out.lowercased().contains("usage:"), "a runtime error prints no usage:\n\(out)")
+        let (usageCode, usage) = try tideline(["queue", "show"])
+        XCTAssertEqual(usageCode, 64, usage)
+        XCTAssertTrue(usage.lowercased().contains("usage:"), usage)
+        let (vc, version) = try tideline(["--version"])
+        XCTAssertEqual(vc, 0)
+        XCTAssertTrue(version.hasPrefix("tideline "), version)
+    }
+
     func testAnOperatorInspectsAndSteersJobs() throws {
         let ids = try JobQueue.enqueue(db, (1...3).map { try NewJob(stage: .clean, encoding: ["document_id": $0]) })
         try db.execute("""

@@ -5,17 +5,20 @@ import Store
 import Runtime
 import TextCore
 
-/// GUIDE.md's exports: articles, indicators, milestones as JSON Lines or CSV.
+/// GUIDE.md's exports (articles, indicators, milestones: what extraction found) and the
+/// reporting rows (series: one line per metric key, region, period and kind), as JSON Lines or CSV.
 struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write the articles, indicators or milestones export (JSON Lines or CSV).")
+    static let configuration = CommandConfiguration(abstract: "Write the articles, indicators, milestones or series export (JSON Lines or CSV).")
     @OptionGroup var db: DatabaseOptions
-    @Argument(help: "articles, indicators or milestones") var what: String
+    @Argument(help: "articles, indicators, milestones (what extraction found), or series (the reporting rows)") var what: String
     @Option(help: "jsonl or csv") var format: String = "jsonl"
+    @Flag(help: "With --format csv: start with a UTF-8 byte order mark, so Excel reads the Chinese text.") var bom = false
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
 
     func validate() throws {
-        guard ["articles", "indicators", "milestones"].contains(what) else { throw ValidationError("export articles, indicators or milestones") }
+        guard ["articles", "indicators", "milestones", "series"].contains(what) else { throw ValidationError("export articles, indicators, milestones or series") }
         guard ["jsonl", "csv"].contains(format) else { throw ValidationError("--format is jsonl or csv") }
+        if bom && format != "csv" { throw ValidationError("--bom goes with --format csv") }
     }
 
     func run() throws {
@@ -23,7 +26,7 @@ struct Export: ParsableCommand {
         defer { session.close() }
         let conn = try session.connect()
         let rows = try Exports.rows(conn, what)
-        let text = format == "jsonl" ? try Exports.jsonl(rows) : Exports.csv(rows)
+        let text = format == "jsonl" ? try Exports.jsonl(rows) : (bom ? "\u{FEFF}" : "") + Exports.csv(rows)
         if let output {
             try text.write(toFile: output, atomically: true, encoding: .utf8)
             note("wrote \(rows.count) \(what) to \(output)")
@@ -34,18 +37,18 @@ struct Export: ParsableCommand {
 }
 
 /// One line of an export: its columns in order, each a JSON value (nil is null).
-struct ExportRow: Encodable {
-    enum Value: Encodable {
+struct ExportRow {
+    enum Value {
         case string(String?), int(Int), double(Double?), bool(Bool)
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.singleValueContainer()
+        /// The value as JSON text.
+        var json: String {
             switch self {
-            case .string(let s): if let s { try c.encode(s) } else { try c.encodeNil() }
-            case .int(let i): try c.encode(i)
+            case .string(let s): return s.map(ExportRow.quoted) ?? "null"
+            case .int(let i): return String(i)
             case .double(let d):
-                guard let d else { try c.encodeNil(); return }
-                if d == d.rounded() && abs(d) < 1e15 { try c.encode(Int64(d)) } else { try c.encode(d) }
-            case .bool(let b): try c.encode(b)
+                guard let d, d.isFinite else { return "null" }
+                return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+            case .bool(let b): return b ? "true" : "false"
             }
         }
         var csv: String {
@@ -59,21 +62,58 @@ struct ExportRow: Encodable {
     }
     let columns: [(String, Value)]
 
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+    /// One JSON object with the columns in their order (Foundation's encoder does not keep key
+    /// order on Linux, and a fixed order is what makes exports diffable).
+    var json: String {
+        "{" + columns.map { Self.quoted($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}"
     }
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        for (k, v) in columns { try c.encode(v, forKey: Key(stringValue: k)) }
+
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
     }
+
 }
 
 enum Exports {
     static func rows(_ conn: Connection, _ what: String) throws -> [ExportRow] {
         switch what {
+        case "series":
+            // The reporting rows with the provenance of the figure each shows (its first source in
+            // the rows' one order) and every label the sources used.
+            return try conn.query("""
+                SELECT i.metric, i.region, i.period, i.kind, i.value, i.value_max, i.unit, i.qualifier, i.mentions, i.conflict,
+                       i.first_published::text, i.last_published::text, ev.source_id, ev.published::text, ev.evidence,
+                       (SELECT string_agg(DISTINCT s.metric_label, '|' ORDER BY s.metric_label) FROM indicator_sources s
+                         WHERE (s.metric, s.region, s.period, s.kind) = (i.metric, i.region, i.period, i.kind))
+                  FROM indicators i
+                  CROSS JOIN LATERAL (
+                        SELECT s.source_id, s.published, s.evidence FROM indicator_sources s
+                         WHERE (s.metric, s.region, s.period, s.kind) = (i.metric, i.region, i.period, i.kind)
+                         ORDER BY s.published DESC NULLS LAST, s.source_id, s.article_index, s.start_offset, s.position LIMIT 1) ev
+                 ORDER BY i.metric, i.region, i.kind, i.period
+                """).rows.map { r in
+                ExportRow(columns: [("metric_key", .string(try r.decode(String.self, 0))), ("region", .string(try r.decode(String.self, 1))),
+                                    ("period", .string(try r.decode(String.self, 2))), ("kind", .string(try r.decode(String.self, 3))),
+                                    ("value", .double(try r.decode(Double.self, 4))), ("value_max", .double(try r.decodeOptional(Double.self, 5))),
+                                    ("unit", .string(try r.decode(String.self, 6))), ("qualifier", .string(try r.decode(String.self, 7))),
+                                    ("mentions", .int(try r.decode(Int.self, 8))), ("conflict", .bool(try r.decode(Bool.self, 9))),
+                                    ("first_published", .string(try r.decodeOptional(String.self, 10))),
+                                    ("last_published", .string(try r.decodeOptional(String.self, 11))),
+                                    ("source", .string(try r.decode(String.self, 12))), ("source_published", .string(try r.decodeOptional(String.self, 13))),
+                                    ("evidence", .string(try r.decode(String.self, 14))), ("labels", .string(try r.decodeOptional(String.self, 15)))])
+            }
         case "articles":
             return try conn.query("""
                 SELECT d.source_id, a.index, a.headline, a.byline, a.published::text, a.text
@@ -102,9 +142,7 @@ enum Exports {
     }
 
     static func jsonl(_ rows: [ExportRow]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return try rows.map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }.joined()
+        rows.map { $0.json + "\n" }.joined()
     }
 
     static func csv(_ rows: [ExportRow]) -> String {

@@ -87,6 +87,19 @@ final class AggregateTests: XCTestCase {
         XCTAssertTrue(report.contains("2024-03-01   effective"), report)
         let (_, since) = try Workdir.run(["report", "--since", "2026"], in: dir, env: ["DATABASE_URL": conninfo])
         XCTAssertFalse(since.contains("2023-12-27"), since)
+
+        // The reporting rows as an export: one line per row, fixed columns, provenance.
+        let (ec, eout) = try Workdir.run(["export", "series", "--format", "csv", "--bom", "-o", "series.csv"], in: dir, env: ["DATABASE_URL": conninfo])
+        XCTAssertEqual(ec, 0, eout)
+        // (Bytes: reading the file as a String would drop the byte order mark.)
+        let bytes = try Data(contentsOf: dir.appendingPathComponent("series.csv"))
+        XCTAssertTrue(bytes.starts(with: Data("\u{FEFF}metric_key,region,period,kind,value,value_max,unit,qualifier,mentions,conflict,".utf8)))
+        let csv = String(decoding: bytes, as: UTF8.self)
+        XCTAssertTrue(csv.contains("长期护理保险参保人数,舟山市,2026-03,actual,1017600,,人,"), csv)
+        let (jc, jsonl) = try Workdir.run(["export", "series"], in: dir, env: ["DATABASE_URL": conninfo])
+        XCTAssertEqual(jc, 0, jsonl)
+        let rowCount = try db.query("SELECT count(*) FROM indicators").first!.decode(Int.self, 0)
+        XCTAssertEqual(jsonl.split(separator: "\n").filter { $0.hasPrefix("{\"metric_key\":") }.count, rowCount)
     }
 
     func testFourAggregateWorkersGiveWhatOneGives() throws {

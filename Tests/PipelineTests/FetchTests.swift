@@ -32,7 +32,7 @@ final class FetchTests: XCTestCase {
         let ids = try JobQueue.enqueue(db, try urls.map {
             try NewJob(stage: .fetch, encoding: FetchPayload(source: $0, metadata: DocumentMetadata(homeRegion: "某某市"), kind: kind))
         })
-        var env = ["TIDELINE_FETCH_ALLOW_HOSTS": "127.0.0.1", "TIDELINE_FETCH_DELAY": "0", "TIDELINE_FETCH_TIMEOUT": "1.5",
+        var env = ["TIDELINE_FETCH_ALLOW_HOSTS": "127.0.0.1:\(server.port)", "TIDELINE_FETCH_DELAY": "0", "TIDELINE_FETCH_TIMEOUT": "1.5",
                    "TIDELINE_FETCH_MAX_BYTES": "65536", "TIDELINE_WORKER_BACKOFF_BASE": "30"]
         for (k, v) in extra { env[k] = v }
         let (code, out) = try Workdir.run(["--once", "--database-url", conninfo, "--poll-interval", "0.1"], in: dir, env: env, executable: worker)
@@ -131,6 +131,15 @@ final class FetchTests: XCTestCase {
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)
         XCTAssertLessThan(usage.ru_maxrss, 256 * 1024, "the largest child of this test, in KB: the fetch worker's peak stays within 256 MB")
+    }
+
+    /// Issue 14: an allowed host:port does not open the host's other ports, on any redirect hop.
+    func testARedirectToAnotherPortOfAnAllowedHostIsRefused() throws {
+        server.route("/elsewhere.html") { _ in .init(status: 302, headers: ["Location": "http://127.0.0.1:5432/"]) }
+        let id = try fetch([server.base + "/elsewhere.html"])[0]
+        let j = try job(id)
+        XCTAssertEqual(j.state, "dead", j.error)
+        XCTAssertTrue(j.error.contains("127.0.0.1, a loopback address"), j.error)
     }
 
     func testFailuresEndInTheRightStateWithTheRightMessage() throws {

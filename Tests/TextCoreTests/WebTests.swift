@@ -31,8 +31,23 @@ final class WebTests: XCTestCase {
                   "fd00::1", "::ffff:10.0.0.1"] {
             XCTAssertNotNil(AddressPolicy.refusal(a), a)
         }
-        for a in ["202.107.200.1", "8.8.8.8", "172.32.0.1", "2001:db8::1"] { XCTAssertNil(AddressPolicy.refusal(a), a) }
+        for a in ["202.107.200.1", "8.8.8.8", "172.32.0.1", "2400:3200::1", "240e:1::1", "[2a00:1450:4001:82b::200e]",
+                  "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:0808:0808::1"] {
+            XCTAssertNil(AddressPolicy.refusal(a), a)
+        }
         XCTAssertEqual(AddressPolicy.refusal("169.254.169.254"), "a link-local address")
+    }
+
+    /// Issue 14: every special-purpose range, and IPv4 carried inside IPv6 in each of its forms.
+    func testTheSpecialPurposeRegistriesAreRefusedInEveryForm() {
+        let refused = ["198.18.0.1", "198.19.255.255", "240.0.0.1", "255.255.255.255", "192.0.0.8", "192.0.2.1", "198.51.100.7",
+                       "203.0.113.9", "192.88.99.1", "224.0.0.1", "0.1.2.3",
+                       "::127.0.0.1", "[::127.0.0.1]", "::ffff:127.0.0.1", "::ffff:7f00:1", "64:ff9b::7f00:1", "64:ff9b::10.0.0.1",
+                       "64:ff9b:1::1", "2002:7f00:1::", "2002:c0a8:0101::1", "2001:db8::1", "2001::1", "2001:2::1", "3fff::1",
+                       "100::1", "fc00::1", "fec0::1", "ff02::1", "fe80::1%eth0", "::", "0:0:0:0:0:0:0:1",
+                       "127.1", "0x7f.0.0.1", "1::2::3", "not an address"]
+        for a in refused { XCTAssertNotNil(AddressPolicy.refusal(a), a) }
+        XCTAssertEqual(AddressPolicy.refusal("64:ff9b::a00:1"), "a private address (inside an IPv6 address)")
     }
 
     func testIndexLinksStayOnTheHostUnderThePrefixOnce() {

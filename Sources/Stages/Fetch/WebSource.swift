@@ -122,7 +122,13 @@ struct WebSource {
         }
         guard let host = url.host?.lowercased(), !host.isEmpty else { throw PermanentJobError("\(url.absoluteString) has no host") }
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if policy.allowHosts.contains(where: { $0.lowercased() == bare || $0.lowercased() == Self.hostKey(url) }) { return }
+        // An allow-list entry names a host (its standard port only) or host:port; every hop of a
+        // redirect comes through here, so a redirect to another port of an allowed host is refused.
+        let port = url.port ?? (scheme == "https" ? 443 : 80)
+        if policy.allowHosts.contains(where: { entry in
+            let e = entry.lowercased()
+            return e == "\(bare):\(port)" || e == "[\(bare)]:\(port)" || (e == bare && port == (scheme == "https" ? 443 : 80))
+        }) { return }
         for address in try Self.resolve(bare) {
             if let why = AddressPolicy.refusal(address) {
                 throw PermanentJobError("refused \(url.absoluteString): \(bare) resolves to \(address), \(why). Add the host to fetch.allow_hosts in config/tideline.toml to fetch it anyway")
@@ -130,6 +136,7 @@ struct WebSource {
         }
     }
 
+    /// The key of a host's rate limit and robots.txt: host, and the port when one is written.
     static func hostKey(_ url: URL) -> String {
         (url.host ?? "").lowercased() + (url.port.map { ":\($0)" } ?? "")
     }
@@ -149,7 +156,7 @@ struct WebSource {
         while let ai = p {
             var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
             if getnameinfo(ai.pointee.ai_addr, ai.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
-                out.append(String(cString: buffer))
+                out.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
             }
             p = ai.pointee.ai_next
         }

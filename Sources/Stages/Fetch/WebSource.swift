@@ -52,8 +52,12 @@ struct WebSource {
                     throw PermanentJobError("\(current.absoluteString) answered \(response.status) without a usable Location header")
                 }
                 current = next
-            case 404, 410:
-                throw PermanentJobError("\(current.absoluteString) answered \(response.status) (gone); remove it from the sources")
+            case 404:
+                throw PermanentJobError("\(current.absoluteString) answered 404 (not found): check the URL; it may be back later")
+            case 410:
+                throw PermanentJobError("\(current.absoluteString) answered 410 (gone for good); remove it from the sources")
+            case 401, 403:
+                throw PermanentJobError("\(current.absoluteString) answered \(response.status) (\(response.status == 401 ? "needs a login" : "forbidden")): the site refuses this crawler")
             case 408, 425, 429, 500..<600:
                 throw Transient(description: "\(current.absoluteString) answered \(response.status); will retry")
             default:

@@ -82,5 +82,23 @@ final class OperationsTests: ProbeTestCase {
         }
         XCTAssertEqual(try QueueAdmin.prune(db, olderThan: 3600), 0, "nothing is an hour old")
         XCTAssertEqual(try QueueAdmin.prune(db, olderThan: 0), 5)
+
+        // Counters survive pruning (issue 15): the same processed, failure and duration figures
+        // after the jobs are gone; the gauges of jobs held drop to zero.
+        func counters(_ text: String) -> [String] {
+            text.split(separator: "\n").map(String.init).filter {
+                $0.hasPrefix("tideline_jobs_processed_total") || $0.hasPrefix("tideline_job_failures_total")
+                    || $0.hasPrefix("tideline_job_duration_seconds")
+            }
+        }
+        let after = PrometheusText.render(try QueueAdmin.metrics(db, stages: ["probe"], silentAfter: 30))
+        XCTAssertEqual(counters(after), counters(text))
+        XCTAssertTrue(after.contains("tideline_jobs{stage=\"probe\",state=\"succeeded\"} 0"), after)
+        try JobQueue.enqueue(db, [NewJob(stage: "probe", payload: "{\"n\": 9}")])
+        try startProbe(["--once"]).waitUntilExit()
+        XCTAssertEqual(try QueueAdmin.prune(db, olderThan: 0), 1)
+        let again = PrometheusText.render(try QueueAdmin.metrics(db, stages: ["probe"], silentAfter: 30))
+        XCTAssertTrue(again.contains("tideline_jobs_processed_total{stage=\"probe\"} 5"), again)
+        XCTAssertTrue(again.contains("tideline_job_duration_seconds_count{stage=\"probe\"} 5"), again)
     }
 }

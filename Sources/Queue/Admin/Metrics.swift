@@ -2,8 +2,8 @@ import Foundation
 import Postgres
 
 /// The queue's metrics, read from the database, so one endpoint covers every worker on every
-/// machine. Counters and the duration histogram count the jobs the table still holds: pruning
-/// finished jobs lowers them, which Prometheus reads as a counter reset.
+/// machine. Counters and the duration histogram count the jobs the table holds plus what pruning
+/// rolled up into `job_totals` before deleting, so they never go down.
 public struct MetricsSnapshot: Sendable, Equatable {
     public var jobs: [(stage: String, state: String, count: Int)]
     public var oldestAvailable: [(stage: String, seconds: Double)]
@@ -31,10 +31,19 @@ extension QueueAdmin {
             snap.processed.append((s.stage, s.counts["succeeded"] ?? 0))
             snap.paused.append((s.stage, s.paused))
         }
+        // What pruning rolled up: added to what the table still holds.
+        var totals: [String: (succeeded: Int, failures: Int, sum: Double, count: Int, buckets: [Int])] = [:]
+        for r in try db.query("SELECT stage, succeeded, failures, duration_sum, duration_count, buckets::text FROM job_totals").rows {
+            let buckets = try r.decode(String.self, 5).trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
+                .split(separator: ",").compactMap { Int($0) }
+            totals[try r.decode(String.self, 0)] = (try r.decode(Int.self, 1), try r.decode(Int.self, 2), try r.decode(Double.self, 3),
+                                                   try r.decode(Int.self, 4), buckets)
+        }
+        snap.processed = snap.processed.map { ($0.stage, $0.count + (totals[$0.stage]?.succeeded ?? 0)) }
         let failures = try db.query("""
             SELECT stage, coalesce(sum(jsonb_array_length(errors)), 0)::int FROM jobs GROUP BY stage
             """).rows.map { (try $0.decode(String.self, 0), try $0.decode(Int.self, 1)) }
-        snap.failures = stats.map { s in (s.stage, failures.first { $0.0 == s.stage }?.1 ?? 0) }
+        snap.failures = stats.map { s in (s.stage, (failures.first { $0.0 == s.stage }?.1 ?? 0) + (totals[s.stage]?.failures ?? 0)) }
         // Per stage and bucket index (width_bucket: i thresholds at or below the duration), then
         // made cumulative here.
         let rows = try db.query("""
@@ -45,6 +54,11 @@ extension QueueAdmin {
             """, [PostgresArray(MetricsSnapshot.buckets)]).rows
         var perStage: [String: (counts: [Int], sum: Double, count: Int)] = [:]
         let n = MetricsSnapshot.buckets.count
+        for (stage, t) in totals where t.count > 0 {
+            var e = ([Int](repeating: 0, count: n), t.sum, t.count)
+            for (index, c) in t.buckets.enumerated() where index < n { for k in index..<n { e.0[k] += c } }
+            perStage[stage] = e
+        }
         for r in rows {
             let stage = try r.decode(String.self, 0), index = try r.decode(Int.self, 1), c = try r.decode(Int.self, 2)
             var e = perStage[stage] ?? ([Int](repeating: 0, count: n), 0, 0)
@@ -77,7 +91,7 @@ public enum PrometheusText {
         for j in m.jobs { out += "tideline_jobs{stage=\"\(esc(j.stage))\",state=\"\(esc(j.state))\"} \(j.count)\n" }
         family("tideline_oldest_available_job_age_seconds", "gauge", "Age of the oldest job waiting to be claimed.")
         for o in m.oldestAvailable { out += "tideline_oldest_available_job_age_seconds{stage=\"\(esc(o.stage))\"} \(num(o.seconds))\n" }
-        family("tideline_jobs_processed_total", "counter", "Jobs that succeeded (among those the table holds).")
+        family("tideline_jobs_processed_total", "counter", "Jobs that succeeded (pruned ones included).")
         for p in m.processed { out += "tideline_jobs_processed_total{stage=\"\(esc(p.stage))\"} \(p.count)\n" }
         family("tideline_job_failures_total", "counter", "Failed attempts, retried or dead (among the jobs the table holds).")
         for f in m.failures { out += "tideline_job_failures_total{stage=\"\(esc(f.stage))\"} \(f.count)\n" }

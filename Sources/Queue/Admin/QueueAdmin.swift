@@ -104,11 +104,34 @@ public enum QueueAdmin {
     }
 
     /// Deletes finished jobs (succeeded, dead, cancelled) older than `seconds`; returns how many.
+    /// In the same statement their counts, failures and durations are added to `job_totals`, so
+    /// the metrics' counters never go down.
     public static func prune(_ db: Connection, olderThan seconds: Double, states: [String] = ["succeeded", "dead", "cancelled"]) throws -> Int {
         try db.query("""
-            WITH gone AS (DELETE FROM jobs WHERE state = ANY($2::text[]) AND finished_at < now() - make_interval(secs => $1) RETURNING 1)
+            WITH gone AS (
+                DELETE FROM jobs WHERE state = ANY($2::text[]) AND finished_at < now() - make_interval(secs => $1)
+                RETURNING stage, state, jsonb_array_length(errors) AS failures,
+                          CASE WHEN state = 'succeeded' AND started_at IS NOT NULL
+                               THEN extract(epoch FROM finished_at - started_at)::float8 END AS d),
+            per_bucket AS (
+                SELECT stage, width_bucket(d, $3::float8[]) AS b, count(*) AS n FROM gone WHERE d IS NOT NULL GROUP BY 1, 2),
+            per_stage AS (
+                SELECT g.stage, count(*) FILTER (WHERE g.state = 'succeeded') AS succeeded, sum(g.failures) AS failures,
+                       coalesce(sum(g.d), 0) AS duration_sum, count(g.d) AS duration_count,
+                       (SELECT array_agg(coalesce((SELECT n FROM per_bucket p WHERE p.stage = g.stage AND p.b = i), 0) ORDER BY i)
+                          FROM generate_series(0, cardinality($3::float8[])) i) AS buckets
+                  FROM gone g GROUP BY g.stage),
+            rolled AS (
+                INSERT INTO job_totals AS t (stage, succeeded, failures, duration_sum, duration_count, buckets)
+                SELECT stage, succeeded, failures, duration_sum, duration_count, buckets FROM per_stage
+                ON CONFLICT (stage) DO UPDATE
+                   SET succeeded = t.succeeded + EXCLUDED.succeeded, failures = t.failures + EXCLUDED.failures,
+                       duration_sum = t.duration_sum + EXCLUDED.duration_sum, duration_count = t.duration_count + EXCLUDED.duration_count,
+                       buckets = (SELECT array_agg(coalesce(a, 0) + coalesce(b, 0) ORDER BY k)
+                                    FROM unnest(t.buckets, EXCLUDED.buckets) WITH ORDINALITY AS u(a, b, k))
+                RETURNING 1)
             SELECT count(*)::int FROM gone
-            """, [seconds, PostgresArray(states)]).first!.decode(Int.self, 0)
+            """, [seconds, PostgresArray(states), PostgresArray(MetricsSnapshot.buckets)]).first!.decode(Int.self, 0)
     }
 
     public struct WorkerRow: Sendable, Codable, Equatable {

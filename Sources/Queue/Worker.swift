@@ -189,18 +189,28 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
     private func maintainerLoop() throws {
         let db = try connectWithRetry()
         var lastRescue = Date.distantPast
+        // One maintainer among all workers leads the queue's upkeep (rescuing jobs of silent
+        // workers); the others keep trying, and one takes over within a heartbeat of the leader's
+        // connection ending.
+        var leading = false
         while !isStopping || !inFlight.all.isEmpty {
             do {
                 try JobQueue.heartbeat(db, ids: inFlight.all, worker: id)
                 let (done, failed) = counters.snapshot
                 try db.execute(JobQueries.heartbeatWorker, [id, done, failed])
-                if Date().timeIntervalSince(lastRescue) >= options.lease / 2 {
+                if !leading, !isStopping, try JobQueue.tryLead(db) {
+                    leading = true
+                    logger.info("leading queue maintenance")
+                }
+                if leading, Date().timeIntervalSince(lastRescue) >= options.lease / 2 {
                     let n = try JobQueue.rescue(db, lease: options.lease)
                     if n > 0 { logger.warning("rescued \(n) job(s) whose worker stopped heartbeating") }
                     lastRescue = Date()
                 }
             } catch {
                 logger.warning("maintainer: \(error)")
+                // The lock went with the connection.
+                leading = false
                 try? db.reconnect()
             }
             if isStopping && options.once { break }

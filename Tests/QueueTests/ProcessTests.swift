@@ -42,6 +42,28 @@ final class ProcessTests: ProbeTestCase {
         XCTAssertTrue(try row.decode(String.self, 1).contains("stopped heartbeating"))
     }
 
+    /// One maintenance leader among the workers; when it dies (SIGKILL), another leads within a lease.
+    func testAnotherWorkerLeadsMaintenanceWhenTheLeaderDies() throws {
+        func leaders() throws -> [Int] {
+            try db.query("""
+                SELECT pid FROM pg_locks
+                 WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                   AND ((classid::bigint << 32) | objid::bigint) = $1
+                """, [Int64(0x7469_6465_6c65_6164)]).rows.map { try $0.decode(Int.self, 0) }
+        }
+        let first = try startProbe(["--lease", "1"])
+        XCTAssertTrue(try eventually(timeout: 15) { try leaders().count == 1 })
+        let firstLeader = try leaders()
+        let second = try startProbe(["--lease", "1"])
+        defer { second.terminate(); second.waitUntilExit() }
+        XCTAssertTrue(try eventually(timeout: 15) { try count(db, "SELECT count(*) FROM workers WHERE stopped_at IS NULL") == 2 })
+        XCTAssertEqual(try leaders(), firstLeader, "one leader, and it stays")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        XCTAssertTrue(try eventually(timeout: 15) { let l = try leaders(); return l.count == 1 && l != firstLeader },
+                      "the second worker leads once the first is gone")
+    }
+
     /// SIGTERM: the worker stops claiming, finishes the job in hand, and exits cleanly.
     func testSigtermFinishesTheJobInHandThenExits() throws {
         let ids = try JobQueue.enqueue(db, [NewJob(stage: "probe", payload: "{\"sleep_ms\": 1500}"),

@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Runtime", "Postgres", "Store"], path: "Tests/Support/Harness"),
 
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "QueueTests", dependencies: ["Queue", "Postgres", "Store", "TestSupport"]),
+        .testTarget(name: "QueueTests", dependencies: ["Queue", "Postgres", "Store", "Runtime", "TestSupport"]),
         .testTarget(name: "TextCoreTests", dependencies: ["TextCore", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "PipelineTests", dependencies: ["Runtime", "Stages", "Store", "Queue", "Postgres", "TextCore", "Reports", "TestSupport"],

@@ -23,6 +23,17 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     }
 
     /// True when the connection itself is gone and a retry on a new connection may succeed.
+    /// A connection attempt that may succeed later (the server is down, starting or shutting
+    /// down), as opposed to one that never will (a wrong password, a database that does not exist).
+    public var isServerUnavailable: Bool {
+        guard kind == .connection else { return isConnectionLoss }
+        let m = message.lowercased()
+        return ["connection refused", "no such file or directory", "could not connect", "timeout expired", "timed out",
+                "the database system is starting up", "the database system is shutting down", "server closed the connection",
+                "could not translate host name", "network is unreachable", "no route to host", "too many clients"]
+            .contains { m.contains($0) }
+    }
+
     public var isConnectionLoss: Bool {
         kind == .connection || (sqlState?.hasPrefix("08") ?? false) || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
     }

@@ -40,10 +40,16 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
 
     public var jobsDone: Int64 { counters.snapshot.0 }
 
+    /// A connection once the database answers; nil when the worker is stopped while waiting.
+    /// Throws at once what waiting cannot mend (a wrong password, a database that does not exist).
+    public func waitForDatabase() throws -> Connection? {
+        do { return try connectWithRetry() } catch where isStopping { return nil }
+    }
+
     /// Runs until `stop()` (or, with `once`, until the stage has nothing available), then waits up
     /// to the shutdown deadline for in-flight jobs and releases whatever is still running.
     public func run() throws {
-        let control = try Connection(conninfo)
+        let control = try connectWithRetry()
         try control.execute(JobQueries.registerWorker, [id, ProcessInfo.processInfo.hostName,
                                                         Int(ProcessInfo.processInfo.processIdentifier),
                                                         handler.stage, options.concurrency])
@@ -93,15 +99,17 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
         let db = try connectWithRetry()
         if !options.synchronousCommit { try db.execute("SET synchronous_commit = off") }
         let batch = max(1, options.batchSize ?? handler.batchSize)
+        var outage = Outage("executor")
         while !isStopping {
             let seen = wakeup.current
             let jobs: [Job]
             do {
                 jobs = try JobQueue.claim(db, stage: handler.stage, limit: batch, worker: id)
+                outage.recovered(logger: logger)
             } catch let e as PostgresError where e.isConnectionLoss {
-                logger.warning("claim failed, reconnecting: \(e)")
-                Thread.sleep(forTimeInterval: 0.5)
+                pause(outage.failed(e, logger: logger))
                 try? db.reconnect()
+                if !options.synchronousCommit { try? db.execute("SET synchronous_commit = off") }
                 continue
             }
             if jobs.isEmpty {
@@ -174,13 +182,14 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
     private func listenerLoop() throws {
         let db = try connectWithRetry()
         try db.listen(JobQueue.channel)
+        var outage = Outage("listener")
         while !isStopping {
             do {
                 let got = try db.waitForNotifications(timeout: 0.25)
                 if got.contains(where: { $0.payload == handler.stage }) { wakeup.signal() }
+                if db.isConnected { outage.recovered(logger: logger) }
             } catch {
-                logger.warning("listener: \(error); retrying")
-                Thread.sleep(forTimeInterval: 0.5)
+                pause(outage.failed(error, logger: logger))
                 try? db.reconnect()
             }
         }
@@ -193,6 +202,7 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
         // workers); the others keep trying, and one takes over within a heartbeat of the leader's
         // connection ending.
         var leading = false
+        var outage = Outage("maintainer")
         while !isStopping || !inFlight.all.isEmpty {
             do {
                 try JobQueue.heartbeat(db, ids: inFlight.all, worker: id)
@@ -207,10 +217,11 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
                     if n > 0 { logger.warning("rescued \(n) job(s) whose worker stopped heartbeating") }
                     lastRescue = Date()
                 }
+                outage.recovered(logger: logger)
             } catch {
-                logger.warning("maintainer: \(error)")
                 // The lock went with the connection.
                 leading = false
+                pause(outage.failed(error, logger: logger))
                 try? db.reconnect()
             }
             if isStopping && options.once { break }
@@ -222,15 +233,22 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
     private func threadsDoneQuick() -> Bool { threadsDone.wait(timeout: .now()) == .success }
 
     private func connectWithRetry() throws -> Connection {
-        var delay = 0.2
+        var outage = Outage("connect")
         while true {
-            do { return try Connection(conninfo) } catch {
-                if isStopping { throw error }
-                logger.warning("cannot connect yet, retrying in \(delay) s: \(error)")
-                Thread.sleep(forTimeInterval: delay)
-                delay = min(delay * 2, 5)
+            do {
+                let db = try Connection(conninfo)
+                outage.recovered(logger: logger)
+                return db
+            } catch let e as PostgresError where e.isServerUnavailable && !isStopping {
+                pause(outage.failed(e, logger: logger))
             }
         }
+    }
+
+    /// Sleeps up to `seconds`, returning early when the worker is asked to stop.
+    private func pause(_ seconds: Double) {
+        let until = Date().addingTimeInterval(seconds)
+        while !isStopping, Date() < until { Thread.sleep(forTimeInterval: min(0.1, until.timeIntervalSinceNow)) }
     }
 }
 

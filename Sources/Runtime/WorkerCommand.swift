@@ -82,15 +82,17 @@ public enum WorkerMain {
     public static let parentPIDVariable = "TIDELINE_PARENT_PID"
 
     /// Migrates, installs the shutdown signals' handlers and runs `handler` until stopped.
+    /// A worker started while the database is down waits for it (saying so once) instead of
+    /// exiting, so services can start in any order.
     public static func runWorker(handler: any StageHandler, conninfo: String, options: WorkerOptions, logger: Logger) throws {
-        let db = try Connection(conninfo)
-        let applied = try Migrator.migrate(db)
-        if !applied.isEmpty { logger.info("applied migrations \(applied)") }
         let worker = Worker(conninfo: conninfo, handler: handler, options: options, logger: logger)
         let signals = ShutdownSignals { [worker] sig in
             logger.info("\(ShutdownSignals.name(sig)): finishing in-flight jobs, then stopping")
             worker.stop()
         }
+        guard let db = try worker.waitForDatabase() else { signals.cancel(); return }
+        let applied = try Migrator.migrate(db)
+        if !applied.isEmpty { logger.info("applied migrations \(applied)") }
         try worker.run()
         signals.cancel()
     }

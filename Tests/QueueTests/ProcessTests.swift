@@ -1,6 +1,7 @@
 import XCTest
 import Postgres
 import Queue
+import Runtime
 import TestSupport
 #if canImport(Glibc)
 import Glibc
@@ -62,6 +63,41 @@ final class ProcessTests: ProbeTestCase {
         first.waitUntilExit()
         XCTAssertTrue(try eventually(timeout: 15) { let l = try leaders(); return l.count == 1 && l != firstLeader },
                       "the second worker leads once the first is gone")
+    }
+
+    /// Issue 15: a worker started before its database waits for it, says so once, and works once
+    /// the server is up; a worker given a database that does not exist stops at once with the reason.
+    func testAWorkerStartedBeforeItsDatabaseWaitsForIt() throws {
+        let root = URL(fileURLWithPath: "/tmp/tideline-late-\(UInt32.random(in: 0...UInt32.max))")
+        let pg = try EmbeddedPostgres(root: root, settings: ["fsync": "off"])
+        defer { try? pg.stop(); try? FileManager.default.removeItem(at: root) }
+        let log = root.appendingPathComponent("worker.log")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let worker = Process()
+        worker.executableURL = probe
+        worker.arguments = ["--database-url", pg.conninfo, "--poll-interval", "0.1"]
+        let out = try FileHandle(forWritingTo: log)
+        worker.standardOutput = out
+        worker.standardError = out
+        try worker.run()
+        defer { worker.terminate(); worker.waitUntilExit() }
+        XCTAssertTrue(try eventually(timeout: 15) { (try String(contentsOf: log, encoding: .utf8)).contains("unreachable") })
+        try pg.start()
+        let db = try Connection(pg.conninfo)
+        XCTAssertTrue(eventually(timeout: 30) {
+            (try? db.query("SELECT count(*) FROM workers WHERE stopped_at IS NULL").first?.decode(Int.self, 0)) == 1
+        }, "the worker registered once the server was up")
+        try db.execute("CREATE TABLE probe_output (job_id bigint NOT NULL, attempt int NOT NULL, worker_pid int NOT NULL)")
+        let id = try JobQueue.enqueue(db, [NewJob(stage: "probe", payload: "{}")])[0]
+        XCTAssertTrue(try eventually(timeout: 15) { try state(db, id) == "succeeded" })
+        XCTAssertTrue(worker.isRunning)
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").filter { $0.contains("unreachable") }
+        XCTAssertEqual(lines.count, 1, "one line for the outage, not one per attempt:\n\(lines.joined(separator: "\n"))")
+
+        let wrong = try launch(probe, ["--database-url", pg.conninfo(database: "no_such_db"), "--once"])
+        wrong.waitUntilExit()
+        XCTAssertNotEqual(wrong.terminationStatus, 0, "a database that does not exist is not waited for")
     }
 
     /// SIGTERM: the worker stops claiming, finishes the job in hand, and exits cleanly.

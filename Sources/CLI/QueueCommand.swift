@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import Postgres
 import Queue
+import Runtime
 
 /// Looking at and steering the queue without writing SQL. Every reading has `--json`.
 struct QueueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue", abstract: "Inspect and steer the job queue.",
         subcommands: [Stats.self, List.self, Show.self, Retry.self, Cancel.self, Pause.self, Resume.self, Prune.self,
-                      Workers.self, Watch.self])
+                      Workers.self, Watch.self, Schedules.self])
 
     static var stages: [String] { Stage.allCases.map(\.rawValue) }
 
@@ -155,6 +156,29 @@ struct QueueCommand: ParsableCommand {
         }
     }
 
+    struct Schedules: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The scheduled sources ([sources] with an interval): last tick enqueued and the next one.")
+        @OptionGroup var db: DatabaseOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        struct Row: Codable { let schedule: String; let intervalSeconds: Double; let lastEnqueued: String?; let nextDue: String }
+
+        func run() throws {
+            let config = try db.loadConfig()
+            let schedules = try config.schedules()
+            let last = try QueueCommand.withDatabase(db) { try JobQueue.lastTicks($0) }
+            let f = ISO8601DateFormatter()
+            let rows = schedules.map { s in
+                let nextTick = max(s.tick(at: Date()), (last[s.key]?.tick ?? Int64.min) + 1)
+                return Row(schedule: s.key, intervalSeconds: s.interval, lastEnqueued: last[s.key]?.at,
+                           nextDue: f.string(from: Date(timeIntervalSince1970: Double(nextTick) * s.interval)))
+            }
+            if json { try QueueCommand.printJSON(rows); return }
+            if rows.isEmpty { print("no schedules: set `interval` under [sources] in the configuration (and list pages or indexes)"); return }
+            for r in rows { print("\(r.schedule)  every \(Int(r.intervalSeconds)) s  last \(r.lastEnqueued ?? "never")  next \(r.nextDue)") }
+        }
+    }
+
     struct Workers: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every registered worker: host, pid, stage, heartbeat, jobs done; silent ones flagged.")
         @OptionGroup var db: DatabaseOptions
@@ -201,10 +225,7 @@ struct QueueCommand: ParsableCommand {
 /// `30s`, `15m`, `12h`, `7d`, `2w` → seconds.
 enum Duration {
     static func seconds(_ s: String) throws -> Double {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
-        guard let u = s.last, let f = units[u], let v = Double(s.dropLast()), v >= 0 else {
-            throw ValidationError("\(s) is not a duration: write a number and s, m, h, d or w (7d)")
-        }
-        return v * f
+        guard let v = Config.duration(s) else { throw ValidationError("\(s) is not a duration: write a number and s, m, h, d or w (7d)") }
+        return v
     }
 }

@@ -217,6 +217,10 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
                     if n > 0 { logger.warning("rescued \(n) job(s) whose worker stopped heartbeating") }
                     lastRescue = Date()
                 }
+                if leading, !options.schedules.isEmpty {
+                    let n = try JobQueue.enqueueDue(db, schedules: options.schedules)
+                    if n > 0 { logger.info("enqueued \(n) scheduled job(s)") }
+                }
                 outage.recovered(logger: logger)
             } catch {
                 // The lock went with the connection.

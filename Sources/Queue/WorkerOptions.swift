@@ -18,6 +18,8 @@ public struct WorkerOptions: Sendable {
     /// stage is idempotent: outputs are replaced, never appended), while each commit no longer
     /// waits for a disk flush.
     public var synchronousCommit = false
+    /// Jobs the maintenance leader enqueues on a schedule (`[sources] interval`).
+    public var schedules: [Schedule] = []
 
     public init() {}
 

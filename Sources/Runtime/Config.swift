@@ -33,6 +33,8 @@ public struct Config: Sendable {
     public var sourcePages: [String] = []
     public var sourceIndexes: [String] = []
     public var sourceHomeRegion: String?
+    /// Seconds between fetches of each `[sources]` entry; nil: only when enqueued by hand.
+    public var sourceInterval: Double?
 
     public init(configDir: URL) { self.configDir = configDir }
 
@@ -113,6 +115,14 @@ public struct Config: Sendable {
                 }
                 if key == "sources.pages" { sourcePages = urls } else { sourceIndexes = urls }
             case "sources.home_region": sourceHomeRegion = try string(key, value)
+            case "sources.interval":
+                // Seconds, or a duration: 90s, 30m, 6h, 1d.
+                switch value {
+                case .string(let s):
+                    guard let d = Self.duration(s), d >= 1 else { throw Invalid(key: key, reason: "'\(s)' is not a duration of a second or more (90s, 30m, 6h, 1d)") }
+                    sourceInterval = d
+                default: sourceInterval = try positive(key, value)
+                }
             case "fetch.user_agent": web.userAgent = try string(key, value)
             case "fetch.delay": web.delay = try positive(key, value, allowZero: true)
             case "fetch.timeout": web.timeout = try positive(key, value)
@@ -176,6 +186,28 @@ public struct Config: Sendable {
         if allowZero { guard d >= 0 else { throw Invalid(key: key, reason: "must be 0 or more, got \(d)") } }
         else { guard d > 0 else { throw Invalid(key: key, reason: "must be greater than 0, got \(d)") } }
         return d
+    }
+
+    /// `90s`, `30m`, `6h`, `1d`, `2w`, or a number of seconds.
+    public static func duration(_ s: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
+        if let v = Double(s) { return v >= 0 ? v : nil }
+        guard let u = s.last, let f = units[u], let v = Double(s.dropLast()), v >= 0 else { return nil }
+        return v * f
+    }
+
+    /// The `[sources]` entries as schedules (when `sources.interval` is set): a fetch job per page
+    /// and per index page, keyed by the URL.
+    public func schedules() throws -> [Schedule] {
+        guard let interval = sourceInterval else { return [] }
+        let meta = DocumentMetadata(homeRegion: sourceHomeRegion)
+        return try sourcePages.map { url in
+            Schedule(key: "fetch:" + url, interval: interval,
+                     job: try NewJob(stage: .fetch, encoding: FetchPayload(source: url, metadata: meta), dedupeKey: "fetch:" + url))
+        } + sourceIndexes.map { url in
+            Schedule(key: "fetch-index:" + url, interval: interval,
+                     job: try NewJob(stage: .fetch, encoding: FetchPayload(source: url, metadata: meta, kind: "index"), dedupeKey: "fetch:" + url))
+        }
     }
 
     /// Worker options for `stage` from this configuration.

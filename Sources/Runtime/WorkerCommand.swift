@@ -58,6 +58,7 @@ public enum WorkerMain {
             if let l = flags.lease { options.lease = l }
             if let p = flags.pollInterval { options.pollInterval = p }
             options.once = flags.once
+            options.schedules = try config.schedules()
             let conninfo = flags.databaseURL ?? config.databaseURL ?? ""
             let handler = try StageHandlers.make(stage, context: try StageContext.load(config: config))
             try runWorker(handler: handler, conninfo: conninfo, options: options, logger: logger)

@@ -43,6 +43,14 @@ final class ConfigTests: XCTestCase {
         assertInvalid("", env: ["TIDELINE_WORKER_LEASE": "soon"], key: "worker.lease", reason: "expected a number")
     }
 
+    func testSourcesWithAnIntervalBecomeSchedules() throws {
+        let c = try load("[sources]\npages = [\"https://a.cn/rss.xml\"]\nindexes = [\"https://a.cn/col/1/\"]\ninterval = \"30m\"\n")
+        XCTAssertEqual(c.sourceInterval, 1800)
+        XCTAssertEqual(try c.schedules().map(\.key), ["fetch:https://a.cn/rss.xml", "fetch-index:https://a.cn/col/1/"])
+        XCTAssertEqual(try load("[sources]\npages = [\"https://a.cn/\"]\n").schedules().count, 0, "no interval, no schedule")
+        assertInvalid("[sources]\ninterval = \"soon\"\n", key: "sources.interval", reason: "not a duration")
+    }
+
     func testANamedFileThatIsMissingIsAnError() {
         XCTAssertThrowsError(try Config.load(path: "/nonexistent/tideline.toml", environment: [:])) { error in
             XCTAssertTrue("\(error)".contains("no such file"), "\(error)")

@@ -100,6 +100,23 @@ final class ProcessTests: ProbeTestCase {
         XCTAssertNotEqual(wrong.terminationStatus, 0, "a database that does not exist is not waited for")
     }
 
+    /// Issue 15: a schedule of one second across two workers and a leader killed on the way: each
+    /// tick enqueued exactly once, and ticks keep coming after the takeover.
+    func testEachTickOfAScheduleIsEnqueuedOnceAcrossWorkersAndALeaderDeath() throws {
+        let first = try startProbe(["--lease", "1", "--schedule", "every-second:1"])
+        let second = try startProbe(["--lease", "1", "--schedule", "every-second:1"])
+        defer { for w in [first, second] where w.isRunning { w.terminate(); w.waitUntilExit() } }
+        XCTAssertTrue(try eventually(timeout: 20) { try count(db, "SELECT count(*) FROM schedule_ticks") >= 2 })
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let before = try count(db, "SELECT count(*) FROM schedule_ticks")
+        XCTAssertTrue(try eventually(timeout: 20) { try count(db, "SELECT count(*) FROM schedule_ticks") >= before + 2 }, "the survivor leads and enqueues")
+        second.terminate(); second.waitUntilExit()
+        let ticks = try count(db, "SELECT count(*) FROM schedule_ticks")
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM jobs WHERE stage = 'probe'"), ticks, "one job per tick")
+        XCTAssertEqual(try count(db, "SELECT count(DISTINCT job_id) FROM schedule_ticks"), ticks)
+    }
+
     /// SIGTERM: the worker stops claiming, finishes the job in hand, and exits cleanly.
     func testSigtermFinishesTheJobInHandThenExits() throws {
         let ids = try JobQueue.enqueue(db, [NewJob(stage: "probe", payload: "{\"sleep_ms\": 1500}"),

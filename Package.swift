@@ -4,6 +4,8 @@
 // the `tideline` CLI starts, inspects and steers them.
 import PackageDescription
 
+// The worker executables, one per `Stage` case (Sources/Queue/JobState.swift): a manifest cannot
+// read the enum, so this list repeats it, and DeployTests checks the two agree.
 let workers = ["tideline-fetch", "tideline-clean", "tideline-extract", "tideline-aggregate"]
 
 let package = Package(
@@ -37,7 +39,7 @@ let package = Package(
         // Schema migrations and the pipeline's own tables (documents, articles, extractions, reports).
         .target(name: "Store", dependencies: ["Postgres", "TextCore"], path: "Sources/Store"),
         // The reports as pure functions of their rows: the terminal table and the HTML page.
-        .target(name: "Reports", dependencies: ["Postgres"], path: "Sources/Reports"),
+        .target(name: "Reports", dependencies: ["Postgres", "Queue"], path: "Sources/Reports"),
         // The pure text core: decoding, cleaning, numbers, dates, extraction, aggregation keys.
         .target(name: "TextCore", dependencies: ["CLibXML2", "CLibOpenCC"], path: "Sources/TextCore"),
         // One folder per stage: thin handlers that claim, call the core, write and hand off.

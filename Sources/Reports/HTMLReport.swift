@@ -1,4 +1,5 @@
 import Foundation
+import Queue
 
 /// `tideline report --html FILE`: one self-contained page (no scripts or fonts from the network):
 /// the queue summary, a chart (inline SVG) for every series with two or more periods, the
@@ -26,7 +27,8 @@ public enum HTMLReport {
     }
 
     static func queueSection(_ queue: [QueueCount]) -> String {
-        let stages = ["fetch", "clean", "extract", "aggregate"] + Set(queue.map(\.stage)).subtracting(["fetch", "clean", "extract", "aggregate"]).sorted()
+        let pipeline = Stage.allCases.map(\.rawValue)
+        let stages = pipeline + Set(queue.map(\.stage)).subtracting(pipeline).sorted()
         let states = ["available", "running", "retryable", "succeeded", "dead", "cancelled"]
         var s = "<section id=\"queue\"><h2>Queue</h2><table class=\"queue\"><thead><tr><th>stage</th>"
         s += states.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"

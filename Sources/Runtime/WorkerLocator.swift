@@ -3,7 +3,7 @@ import Foundation
 /// Finds the four worker executables beside the running `tideline` binary and, in a source
 /// checkout where `swift run tideline` built only the CLI, builds the missing ones with SwiftPM.
 public enum WorkerLocator {
-    public static let names = ["tideline-fetch", "tideline-clean", "tideline-extract", "tideline-aggregate"]
+    public static let names = Stage.allCases.map { "tideline-" + $0.rawValue }
 
     public static var ownDirectory: URL {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()

@@ -8,7 +8,14 @@ import TestSupport
 /// and the least-privilege roles run the pipeline.
 final class DeployTests: XCTestCase {
     let deploy = TestPostgres.packageRoot.appendingPathComponent("deploy")
-    let stages = ["fetch", "clean", "extract", "aggregate"]
+    let stages = Stage.allCases.map(\.rawValue)
+
+    /// Package.swift lists the worker executables; the list must be the stages'.
+    func testTheManifestsWorkersAreTheStages() throws {
+        let manifest = try String(contentsOf: TestPostgres.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let line = try XCTUnwrap(manifest.split(separator: "\n").first { $0.hasPrefix("let workers = ") })
+        XCTAssertEqual(String(line), "let workers = [" + stages.map { "\"tideline-\($0)\"" }.joined(separator: ", ") + "]")
+    }
 
     func testSystemdUnitsAreTemplatesThatStartTheirStage() throws {
         for stage in stages {

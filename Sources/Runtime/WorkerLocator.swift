@@ -1,4 +1,5 @@
 import Foundation
+import Queue
 
 /// Finds the four worker executables beside the running `tideline` binary and, in a source
 /// checkout where `swift run tideline` built only the CLI, builds the missing ones with SwiftPM.

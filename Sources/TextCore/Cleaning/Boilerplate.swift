@@ -72,7 +72,7 @@ public enum Boilerplate {
             if let h = (0..<metaIndex).last(where: { kinds[$0] == .content && lines[$0].unicodeScalars.count <= 80 }) { headline = lines[h] }
             firstDense = (metaIndex + 1..<lines.count).first(where: isDense) ?? lastDense
         } else {
-            firstDense = lines.indices.first(where: isDense)!
+            firstDense = lines.indices.first(where: isDense) ?? lastDense   // (one exists: lastDense)
             if let h = (0..<firstDense).last(where: { kinds[$0] == .content }) { headline = lines[h] }
         }
         let metaLine = metaIndex.map { lines[$0] }

@@ -11,7 +11,7 @@ struct IndicatorRules {
     let target: WordMatcher
     let targetSentence: WordMatcher
     let attributes: Set<String>
-    let countUnits: Set<String>
+    let countUnits: WordDictionary.WordSet
     let conversion: WordMatcher
     let soFar: WordMatcher
 
@@ -23,7 +23,7 @@ struct IndicatorRules {
         target = WordMatcher(lexicon.words(.target))
         targetSentence = WordMatcher(lexicon.words(.targetSentence))
         attributes = Set(lexicon.words(.attribute))
-        countUnits = Set(lexicon.words(.countUnit))
+        countUnits = .init(lexicon.words(.countUnit))
         conversion = WordMatcher(lexicon.words(.conversion))
         soFar = WordMatcher(lexicon.words(.soFar))
     }
@@ -217,8 +217,9 @@ struct IndicatorRules {
     }
 
     /// Nouns that name people: a count of them is the noun plus 数 (网格员数, 工作人员数).
-    static let lengthUnits: Set<String> = ["公里", "千米", "米"]
-    static let areaUnits: Set<String> = ["平方米", "平方公里", "公顷", "亩"]
+    // (Word sets hash scalars: a Set<String> hashes through Unicode normalisation, per figure.)
+    static let lengthUnits = WordDictionary.WordSet(["公里", "千米", "米"])
+    static let areaUnits = WordDictionary.WordSet(["平方米", "平方公里", "公顷", "亩"])
     static let personNouns = ["人", "员", "干部", "职工", "工人", "居民", "者", "师", "生", "农户", "村民", "代表", "专家", "人才"]
 
     /// The label as a table header names it (GUIDE.md): a count is the counted thing plus 数

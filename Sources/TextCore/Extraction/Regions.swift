@@ -14,6 +14,8 @@ struct Regions {
     let gazetteer: Gazetteer
     private(set) var home: String?
     private(set) var homeIndex: Int?
+    /// The home region's level character (市, 区, 县), read once: `homeBody` asks at every position.
+    private(set) var homeLevel: Unicode.Scalar?
     let homeWords: WordMatcher
     let anaphora: WordMatcher
     let zones: WordMatcher
@@ -22,6 +24,7 @@ struct Regions {
         gazetteer = lexicon.gazetteer
         self.home = home
         homeIndex = home.flatMap { lexicon.gazetteer.index(named: $0) }
+        homeLevel = home?.unicodeScalars.last
         homeWords = WordMatcher(lexicon.words(.home))
         anaphora = WordMatcher(lexicon.words(.anaphora))
         zones = WordMatcher(lexicon.words(.zone))
@@ -33,6 +36,7 @@ struct Regions {
         var r = self
         r.home = home
         r.homeIndex = home.flatMap { gazetteer.index(named: $0) }
+        r.homeLevel = home?.unicodeScalars.last
         return r
     }
 
@@ -41,7 +45,7 @@ struct Regions {
     /// The end of 市 (区, 县) when it opens a clause and a body of that government follows
     /// (市民政局, 区政务服务中心) and the home region is of that kind.
     func homeBody(_ s: [Unicode.Scalar], at i: Int) -> Int? {
-        guard let level = home?.unicodeScalars.last, s[i] == level, "市区县".unicodeScalars.contains(level),
+        guard let level = homeLevel, s[i] == level, level == "市" || level == "区" || level == "县",
               i == 0 || !CharClass.isHan(s[i - 1]) else { return nil }
         var j = i + 1
         while j < s.count, j - i <= 8, CharClass.isHan(s[j]) {

@@ -9,7 +9,10 @@ public struct StatisticsVocabulary: Sendable {
     }
     public struct Measure: Sendable { public let canonical: String; public let dimension: Dimension }
 
-    private var byName: [String: Int] = [:]
+    /// Keyed by a 64-bit hash of the normalised name's scalars (as the word dictionary is): a
+    /// `String` key would be hashed through Unicode normalisation on every lookup, and this is
+    /// looked up for every label at every trimming step.
+    private var byName: [UInt64: Int] = [:]
     public private(set) var measures: [Measure] = []
 
     public init() {}
@@ -24,7 +27,7 @@ public struct StatisticsVocabulary: Sendable {
             measures.append(Measure(canonical: f[0], dimension: dim))
             let names = [f[0]] + (f.count > 2 ? f[2].split(separator: "|").map(String.init) : [])
             for name in names where !name.isEmpty {
-                let key = Self.normalize(name)
+                let key = WordDictionary.hash(Self.normalize(name).unicodeScalars)
                 if let other = byName[key], other != index {
                     throw LexiconError("\(file):\(lineNumber): '\(name)' already names \(measures[other].canonical)")
                 }
@@ -35,14 +38,16 @@ public struct StatisticsVocabulary: Sendable {
 
     /// The canonical name of a label, or nil when the vocabulary does not know it.
     public func canonical(_ label: String) -> Measure? {
-        let key = Self.normalize(label)
-        if let i = byName[key] { return measures[i] }
+        let key = Array(Self.normalize(label).unicodeScalars)
+        if let i = byName[WordDictionary.hash(key)] { return measures[i] }
         // 额/总额/总量 endings written or left out: 出口额 = 出口, 进出口总额 = 进出口总值 when listed.
-        for suffix in ["额", "总额", "总量", "量", "数"] where key.endsWith(suffix) && key.unicodeScalars.count > suffix.unicodeScalars.count + 1 {
-            if let i = byName[String(key.dropLast(suffix.count))] { return measures[i] }
+        for suffix in Self.droppableEndings where key.count > suffix.count + 1 && key.endsWith(suffix, at: key.count) {
+            if let i = byName[WordDictionary.hash(key[..<(key.count - suffix.count)])] { return measures[i] }
         }
         return nil
     }
+
+    static let droppableEndings: [[Unicode.Scalar]] = ["额", "总额", "总量", "量", "数"].map { Array($0.unicodeScalars) }
 
     static let ignored: Set<Unicode.Scalar> = Set("“”\"‘’'「」()（）".unicodeScalars)
 

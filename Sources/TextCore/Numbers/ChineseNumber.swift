@@ -36,14 +36,15 @@ public enum ChineseNumber {
     public static func arabic(_ s: [Unicode.Scalar], at i: Int) -> Parsed? {
         var j = i
         var text = ""
+        var sawPoint = false   // (a flag: String.contains(".") goes through Foundation's NSString search)
         while j < s.count {
             let c = s[j]
             if CharClass.isDigit(c) { text.unicodeScalars.append(c); j += 1; continue }
             if c == ",", j + 3 < s.count + 1, !text.isEmpty, j + 3 <= s.count - 1 || j + 3 == s.count,
                (1...3).allSatisfy({ j + $0 < s.count && CharClass.isDigit(s[j + $0]) }),
                !(j + 4 < s.count && CharClass.isDigit(s[j + 4])) { j += 1; continue }
-            if c == ".", !text.isEmpty, !text.contains("."), j + 1 < s.count, CharClass.isDigit(s[j + 1]) {
-                text.unicodeScalars.append(c); j += 1; continue
+            if c == ".", !text.isEmpty, !sawPoint, j + 1 < s.count, CharClass.isDigit(s[j + 1]) {
+                text.unicodeScalars.append(c); j += 1; sawPoint = true; continue
             }
             break
         }

@@ -20,10 +20,12 @@ public struct Schedule: Sendable, Equatable {
 
 extension JobQueue {
     /// Enqueues the current tick of each schedule that has not been enqueued yet; returns how many.
+    /// `tried` remembers the tick last tried per schedule, so a leader checking every heartbeat
+    /// goes to the database only when a new tick has begun.
     @discardableResult
-    public static func enqueueDue(_ db: Connection, schedules: [Schedule], now: Date = Date()) throws -> Int {
+    public static func enqueueDue(_ db: Connection, schedules: [Schedule], tried: inout [String: Int64], now: Date = Date()) throws -> Int {
         var enqueued = 0
-        for s in schedules {
+        for s in schedules where tried[s.key] != s.tick(at: now) {
             try db.transaction { tx in
                 let claimed = try tx.query("""
                     INSERT INTO schedule_ticks (schedule, tick) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING tick
@@ -34,6 +36,7 @@ extension JobQueue {
                 }
                 enqueued += 1
             }
+            tried[s.key] = s.tick(at: now)
         }
         return enqueued
     }

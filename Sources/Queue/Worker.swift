@@ -203,6 +203,7 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
         // connection ending.
         var leading = false
         var outage = Outage("maintainer")
+        var triedTicks: [String: Int64] = [:]
         while !isStopping || !inFlight.all.isEmpty {
             do {
                 try JobQueue.heartbeat(db, ids: inFlight.all, worker: id)
@@ -218,7 +219,7 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
                     lastRescue = Date()
                 }
                 if leading, !options.schedules.isEmpty {
-                    let n = try JobQueue.enqueueDue(db, schedules: options.schedules)
+                    let n = try JobQueue.enqueueDue(db, schedules: options.schedules, tried: &triedTicks)
                     if n > 0 { logger.info("enqueued \(n) scheduled job(s)") }
                 }
                 outage.recovered(logger: logger)

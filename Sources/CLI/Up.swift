@@ -58,7 +58,7 @@ struct Up: ParsableCommand {
                                     grace: config.workerOptions(stage: Stage.fetch.rawValue).shutdownDeadline + 5)
         // SIGINT, SIGTERM, SIGHUP: the workers drain and stop, then the session stops the server.
         session.beforeStop = { note("stopping workers"); fleet.stop() }
-        try fleet.waitUntilDrained(conn, session: session, timeout: timeout, started: started)
+        try fleet.waitUntilDrained(conn, session: session, timeout: timeout, started: started, progressSince: runStart)
         fleet.stop()
         try Summary.print(conn, since: runStart, elapsed: Date().timeIntervalSince(started))
         print("")

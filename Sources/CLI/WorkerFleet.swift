@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Queue
 import Runtime
 
 /// The four stage workers run as child processes of a command (`up`, `bench pipeline`): started
@@ -48,10 +49,20 @@ final class WorkerFleet: @unchecked Sendable {   // `processes` is fixed at init
 
     /// Waits until no job is available or running (twice in a row, so a hand-off in flight is
     /// seen). Throws when a worker exits or the timeout passes; the fleet is then stopped.
-    func waitUntilDrained(_ conn: Connection, session: DatabaseSession, timeout: Double, started: Date = Date()) throws {
+    func waitUntilDrained(_ conn: Connection, session: DatabaseSession, timeout: Double, started: Date = Date(),
+                          progressSince: String? = nil) throws {
         var idle = 0
+        // Progress on stderr: a live line on a terminal, a line every 10 s otherwise.
+        let live = isatty(STDERR_FILENO) == 1
+        var lastProgress = Date()
+        defer { if live, progressSince != nil { FileHandle.standardError.write(Data("\n".utf8)) } }
         while idle < 2 {
             Thread.sleep(forTimeInterval: 0.2)
+            if let since = progressSince, Date().timeIntervalSince(lastProgress) >= (live ? 0.5 : 10) {
+                let line = try progress(conn, since: since, elapsed: Date().timeIntervalSince(started))
+                FileHandle.standardError.write(Data((live ? "\r\u{1B}[K" + line : line + "\n").utf8))
+                lastProgress = Date()
+            }
             // (Workers leaving because a signal stops the run are not failures.)
             session.parkWhileStopping()
             if let dead = processes.first(where: { !$0.isRunning }) {
@@ -68,6 +79,20 @@ final class WorkerFleet: @unchecked Sendable {   // `processes` is fixed at init
                 throw TimedOut(seconds: timeout, pending: pending)
             }
         }
+    }
+
+    /// `fetch 5/5 · clean 3/5 · extract 1/9 · aggregate 0/9 · 12 s`: jobs of this run done of queued.
+    private func progress(_ conn: Connection, since: String, elapsed: Double) throws -> String {
+        let counts = try conn.query("""
+            SELECT stage, count(*) FILTER (WHERE state IN ('succeeded', 'dead', 'cancelled'))::int, count(*)::int,
+                   count(*) FILTER (WHERE state = 'dead')::int
+              FROM jobs WHERE created_at >= $1::timestamptz GROUP BY stage
+            """, [since]).rows.map { (try $0.decode(String.self, 0), try $0.decode(Int.self, 1), try $0.decode(Int.self, 2), try $0.decode(Int.self, 3)) }
+        let parts = Stage.allCases.compactMap { stage -> String? in
+            guard let c = counts.first(where: { $0.0 == stage.rawValue }) else { return nil }
+            return "\(stage.rawValue) \(c.1)/\(c.2)" + (c.3 > 0 ? " (\(c.3) dead)" : "")
+        }
+        return (parts + [String(format: "%.0f s", elapsed)]).joined(separator: " · ")
     }
 
     struct TimedOut: Error, CustomStringConvertible {

@@ -63,9 +63,7 @@ struct Enqueue: ParsableCommand {
         if !refused.isEmpty { throw ExitCode(1) }
     }
 
-    /// A fetch job for a source; its dedupe key keeps one source from being queued twice at once.
     static func fetchJob(_ source: String, _ meta: DocumentMetadata, kind: String? = nil, linkPrefix: String? = nil) throws -> NewJob {
-        try NewJob(stage: .fetch, encoding: FetchPayload(source: source, metadata: meta, kind: kind, linkPrefix: linkPrefix),
-                   dedupeKey: "fetch:\(source)")
+        try FetchPayload(source: source, metadata: meta, kind: kind, linkPrefix: linkPrefix).job()
     }
 }

@@ -67,10 +67,7 @@ struct PipelineBench: ParsableCommand {
         try Migrator.migrate(conn)
         guard let postmaster = session.embedded?.postmasterPID else { throw CLIError("the benchmark's PostgreSQL did not start") }
 
-        let jobs = try manifest.map { e in
-            try NewJob(stage: .fetch, encoding: FetchPayload(source: corpus.appendingPathComponent(e.file).path, metadata: e.metadata),
-                       dedupeKey: "fetch:\(corpus.appendingPathComponent(e.file).path)")
-        }
+        let jobs = try manifest.map { try FetchPayload(source: corpus.appendingPathComponent($0.file).path, metadata: $0.metadata).job() }
         let serverStart = ProcessUsage.serverCPUSeconds(postmaster: postmaster) ?? .nan
         let started = Date()
         try JobQueue.enqueue(conn, jobs)

@@ -40,7 +40,7 @@ struct Up: ParsableCommand {
             let path = folder.appendingPathComponent(e.file).path
             if let problem = Intake.problem(with: e.metadata) { refused.append(.init(source: e.file, reason: problem)); continue }
             if case .failure(let why) = Intake.source(path, roots: [folder], cwd: folder) { refused.append(.init(source: e.file, reason: why.reason)); continue }
-            jobs.append(try NewJob(stage: .fetch, encoding: FetchPayload(source: path, metadata: e.metadata), dedupeKey: "fetch:\(path)"))
+            jobs.append(try FetchPayload(source: path, metadata: e.metadata).job())
         }
         for r in refused { note("refused manifest entry \(r)") }
         try JobQueue.enqueue(conn, jobs)
@@ -52,8 +52,7 @@ struct Up: ParsableCommand {
         note("enqueued \(jobs.count) document(s) from \(folder.path)")
 
         var roots = config.fileRoots.map(\.path)
-        // (A root contains the folder on a path boundary: /x does not contain /x-work.)
-        if !roots.contains(where: { folder.path == $0 || folder.path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) { roots.append(folder.path) }
+        if !config.fileRoots.contains(where: { Intake.contains($0, folder) }) { roots.append(folder.path) }
         let fleet = try WorkerFleet(conninfo: session.conninfo, concurrency: concurrency, configPath: db.config, roots: roots,
                                     grace: config.workerOptions(stage: Stage.fetch.rawValue).shutdownDeadline + 5)
         // SIGINT, SIGTERM, SIGHUP: the workers drain and stop, then the session stops the server.

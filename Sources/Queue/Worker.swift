@@ -97,7 +97,7 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
 
     private func executorLoop() throws {
         let db = try connectWithRetry()
-        if !options.synchronousCommit { try db.execute("SET synchronous_commit = off") }
+        try prepareForHandOffs(db)
         let batch = max(1, options.batchSize ?? handler.batchSize)
         var outage = Outage("executor")
         while !isStopping {
@@ -109,7 +109,7 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
             } catch let e as PostgresError where e.isConnectionLoss {
                 pause(outage.failed(e, logger: logger))
                 try? db.reconnect()
-                if !options.synchronousCommit { try? db.execute("SET synchronous_commit = off") }
+                try? prepareForHandOffs(db)
                 continue
             }
             if jobs.isEmpty {
@@ -248,6 +248,11 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
                 pause(outage.failed(e, logger: logger))
             }
         }
+    }
+
+    /// Session settings of an executor's connection (set again after a reconnect).
+    private func prepareForHandOffs(_ db: Connection) throws {
+        if !options.synchronousCommit { try db.execute("SET synchronous_commit = off") }
     }
 
     /// Sleeps up to `seconds`, returning early when the worker is asked to stop.

@@ -203,10 +203,10 @@ public struct Config: Sendable {
         let meta = DocumentMetadata(homeRegion: sourceHomeRegion)
         return try sourcePages.map { url in
             Schedule(key: "fetch:" + url, interval: interval,
-                     job: try NewJob(stage: .fetch, encoding: FetchPayload(source: url, metadata: meta), dedupeKey: "fetch:" + url))
+                     job: try FetchPayload(source: url, metadata: meta).job())
         } + sourceIndexes.map { url in
             Schedule(key: "fetch-index:" + url, interval: interval,
-                     job: try NewJob(stage: .fetch, encoding: FetchPayload(source: url, metadata: meta, kind: "index"), dedupeKey: "fetch:" + url))
+                     job: try FetchPayload(source: url, metadata: meta, kind: "index").job())
         }
     }
 

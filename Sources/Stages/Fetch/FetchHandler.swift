@@ -76,7 +76,7 @@ public struct FetchHandler: StageHandler {
         meta.url = nil
         meta.published = nil   // each article's own date comes from its page
         return try links.map { url in
-            try NewJob(stage: .fetch, encoding: FetchPayload(source: url.absoluteString, metadata: meta), dedupeKey: "fetch:\(url.absoluteString)")
+            try FetchPayload(source: url.absoluteString, metadata: meta).job()
         }
     }
 

@@ -7,7 +7,7 @@ enum FileSource {
     /// refuses it unless it lies inside one of `roots`.
     static func resolve(_ path: String, roots: [URL]) throws -> URL {
         let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
-        guard roots.contains(where: { url.path == $0.path || url.path.hasPrefix($0.path.hasSuffix("/") ? $0.path : $0.path + "/") }) else {
+        guard roots.contains(where: { Intake.contains($0, url) }) else {
             throw PermanentJobError("\(path) is outside the allowed source folders (\(roots.map(\.path).joined(separator: ", "))); add its folder to fetch.roots in config/tideline.toml")
         }
         var isDir: ObjCBool = false

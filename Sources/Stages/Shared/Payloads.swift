@@ -1,3 +1,5 @@
+import Queue
+
 /// The payload of each stage's jobs. One place, so producer and consumer agree.
 public struct FetchPayload: Codable, Sendable, Equatable {
     /// A file path (relative to the working folder or absolute) or an http(s) URL.
@@ -16,6 +18,12 @@ public struct FetchPayload: Codable, Sendable, Equatable {
         self.source = source; self.metadata = metadata; self.kind = kind; self.linkPrefix = linkPrefix
     }
     public var isWeb: Bool { source.lowercased().hasPrefix("http://") || source.lowercased().hasPrefix("https://") }
+
+    /// The fetch job for this payload. Its dedupe key, the source, keeps one source from being
+    /// queued twice at once, however it was queued (enqueue, a manifest, a feed, a schedule).
+    public func job() throws -> NewJob {
+        try NewJob(stage: .fetch, encoding: self, dedupeKey: "fetch:" + source)
+    }
 }
 
 public struct DocumentMetadata: Codable, Sendable, Equatable {

@@ -45,10 +45,23 @@ public struct DateFinder: Sendable {
         return (v, j)
     }
 
-    private func word(_ s: [Unicode.Scalar], _ i: Int, _ w: String) -> Int? {
-        var j = i
-        for c in w.unicodeScalars { guard j < s.count, s[j] == c else { return nil }; j += 1 }
-        return j
+    /// The end of the literal `w` at `i`. Compared byte by byte from the literal's UTF-8 (a
+    /// `String`'s scalar view decodes through the standard library's general machinery, and this
+    /// runs at every position a date may start).
+    private func word(_ s: [Unicode.Scalar], _ i: Int, _ w: StaticString) -> Int? {
+        w.withUTF8Buffer { bytes in
+            var j = i, b = 0
+            while b < bytes.count {
+                guard j < s.count else { return nil }
+                let lead = bytes[b]
+                let n = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                var v = n == 1 ? UInt32(lead) : UInt32(lead & (0xFF >> (n + 1)))
+                for k in 1..<n { v = v << 6 | UInt32(bytes[b + k] & 0x3F) }
+                guard s[j].value == v else { return nil }
+                j += 1; b += n
+            }
+            return j
+        }
     }
 
     private func fmt(_ y: Int, _ m: Int? = nil, _ d: Int? = nil) -> String {
@@ -82,11 +95,11 @@ public struct DateFinder: Sendable {
         return Found(value: fmt(year, m1), start: start, end: afterMonth)
     }
 
-    static let quarters: [(String, Int)] = [("一季度", 1), ("二季度", 2), ("三季度", 3), ("四季度", 4), ("1季度", 1), ("2季度", 2),
+    static let quarters: [(StaticString, Int)] = [("一季度", 1), ("二季度", 2), ("三季度", 3), ("四季度", 4), ("1季度", 1), ("2季度", 2),
                                             ("3季度", 3), ("4季度", 4), ("首季度", 1), ("第一季度", 1), ("第二季度", 2), ("第三季度", 3), ("第四季度", 4)]
     /// Relative years and their offset from the publication year (nil: the year the text last named).
-    static let relativeYears: [(String, Int?)] = [("今年", 0), ("去年", -1), ("前年", -2), ("明年", 1), ("同年", nil), ("当年", nil), ("本年", 0)]
-    static let relativeDays: [(String, Int)] = [("昨天", -1), ("昨日", -1), ("今天", 0), ("今日", 0), ("前天", -2)]
+    static let relativeYears: [(StaticString, Int?)] = [("今年", 0), ("去年", -1), ("前年", -2), ("明年", 1), ("同年", nil), ("当年", nil), ("本年", 0)]
+    static let relativeDays: [(StaticString, Int)] = [("昨天", -1), ("昨日", -1), ("今天", 0), ("今日", 0), ("前天", -2)]
 
     /// 一季度, 上半年, 前三季度, 前5个月, 全年, 以来 at `i`: the months they cover (1...12 bounds).
     private func periodWords(_ s: [Unicode.Scalar], _ i: Int) -> (first: Int, last: Int?, end: Int)? {

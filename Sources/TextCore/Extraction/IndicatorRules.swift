@@ -28,12 +28,12 @@ struct IndicatorRules {
         soFar = WordMatcher(lexicon.words(.soFar))
     }
 
-    static let clauseBreaks: Set<Unicode.Scalar> = ["，", "；", "：", "。", "！", "？"]
+    static let clauseBreaks: ScalarSet = ["，", "；", "：", "。", "！", "？"]
     static let changeUnits: Set<String> = ["%", "个百分点", "倍", "百分点"]
     static let accountUnits: Set<String> = ["元", "%", "个百分点", "百分点", "倍", "美元"]
     /// Reporting words that make a dated clause an announcement (昨日，记者从海关获悉): its date is
     /// when the news came out, not the period of the statistics.
-    static let announcement: [[Unicode.Scalar]] = ["获悉", "了解到", "获知", "发布会", "通报", "公布"].map(\.scalars)
+    static let announcement = WordMatcher(["获悉", "了解到", "获知", "发布会", "通报", "公布"])
 
     func extract(_ sentence: Sentence, facts: SentenceFacts, state: inout ArticleState) -> [Indicator] {
         let s = sentence.scalars

@@ -222,7 +222,7 @@ struct MetricLabel {
         return Self.text(Array(tokens.dropFirst()))
     }
 
-    static let stops: Set<Unicode.Scalar> = ["，", "；", "。", "、", "：", "（", "！", "？", " "]
+    static let stops: ScalarSet = ["，", "；", "。", "、", "：", "（", "！", "？", " "]
 
     static func isPunct(_ t: WordDictionary.Token) -> Bool {
         t.scalars.allSatisfy { CharClass.isCJKPunct($0) || $0 == " " || ($0.value < 0x80 && !CharClass.isASCIIAlnum($0)) }

@@ -27,9 +27,9 @@ struct MilestoneRules {
         dictionary = lexicon.dictionary
     }
 
-    static let clauseEnds: Set<Unicode.Scalar> = ["，", "。", "；", "！", "？", "："]
+    static let clauseEnds: ScalarSet = ["，", "。", "；", "！", "？", "："]
     static let timeOfDay: [[Unicode.Scalar]] = ["上午", "下午", "晚上", "中午", "凌晨", "起", "晚", "，", " ", "当天"].map(\.scalars)
-    static let prepositions: Set<Unicode.Scalar> = ["在", "从", "于", "由"]
+    static let prepositions: ScalarSet = ["在", "从", "于", "由"]
 
     func extract(_ sentence: Sentence, facts: SentenceFacts, state: ArticleState) -> [Milestone] {
         let s = sentence.scalars

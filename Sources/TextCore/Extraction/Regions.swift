@@ -40,7 +40,7 @@ struct Regions {
         return r
     }
 
-    static let bodySuffixes: Set<Unicode.Scalar> = ["局", "委", "办", "厅", "院", "部", "中心"].reduce(into: []) { $0.insert($1.unicodeScalars.first!) }
+    static let bodySuffixes: ScalarSet = ["局", "委", "办", "厅", "院", "部", "中"]  // 中: 中心
 
     /// The end of 市 (区, 县) when it opens a clause and a body of that government follows
     /// (市民政局, 区政务服务中心) and the home region is of that kind.

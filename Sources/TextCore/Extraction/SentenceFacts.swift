@@ -11,8 +11,8 @@ struct SentenceFacts {
     private let announcementClauses: Set<Int>
     private let anaphoraEnds: [Int]
 
-    static let projectSuffixes: [[Unicode.Scalar]] = ["项目", "工程", "产业园", "园区", "基地", "通道", "大桥", "码头", "机场", "中心"].map(\.scalars)
-    static let projectStops: Set<Unicode.Scalar> = ["，", "的", "在", "是", "了", "和", "与", "及", "该", "、", "“", "”", "：", "；", "为", "个", "项", "将", "已"]
+    static let projectSuffixes = WordMatcher(["项目", "工程", "产业园", "园区", "基地", "通道", "大桥", "码头", "机场", "中心"])
+    static let projectStops: ScalarSet = ["，", "的", "在", "是", "了", "和", "与", "及", "该", "、", "“", "”", "：", "；", "为", "个", "项", "将", "已"]
 
     /// Dates a comparison word stands just before (比上年, 较一季度, 已超2020年全年).
     private let compared: Set<Int>
@@ -29,7 +29,7 @@ struct SentenceFacts {
         for i in 0..<s.count {
             starts[i] = current
             if IndicatorRules.clauseBreaks.contains(s[i]) { if first == nil { first = i }; current = i + 1 }
-            for w in IndicatorRules.announcement where s.matches(w, at: i) { announce.insert(starts[i]) }
+            if IndicatorRules.announcement.match(s, at: i) != nil { announce.insert(starts[i]) }
         }
         starts[s.count] = current
         clauseStart = starts
@@ -106,11 +106,10 @@ struct SentenceFacts {
         var out: [(name: String, start: Int, end: Int)] = []
         var i = 0
         while i < s.count {
-            guard let suffix = projectSuffixes.first(where: { s.matches($0, at: i) }) else { i += 1; continue }
+            guard let end = projectSuffixes.match(s, at: i) else { i += 1; continue }
             var start = i
             while start > 0, CharClass.isHan(s[start - 1]) || CharClass.isASCIIAlnum(s[start - 1]), i - start < 16,
                   !projectStops.contains(s[start - 1]) { start -= 1 }
-            let end = i + suffix.count
             if i - start >= 2 { out.append((s.string(start..<end), start, end)) }
             i = end
         }

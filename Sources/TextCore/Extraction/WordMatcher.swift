@@ -1,20 +1,27 @@
 /// Finds the words of a list in scalars: longest match at a position, bucketed by first scalar so
 /// a position costs one dictionary lookup and a few comparisons.
 struct WordMatcher: Sendable {
-    private let byFirst: [Unicode.Scalar: [[Unicode.Scalar]]]
-    private let firsts: ScalarMask
+    private let byFirst: HashTable<[[Unicode.Scalar]]>
+    private let firsts: ScalarSet
 
     init(_ words: [String]) {
-        var b: [Unicode.Scalar: [[Unicode.Scalar]]] = [:]
-        for w in words { let s = Array(w.unicodeScalars); if let f = s.first { b[f, default: []].append(s) } }
-        byFirst = b.mapValues { $0.sorted { $0.count > $1.count } }
-        firsts = ScalarMask(b.keys)
+        var b = HashTable<[[Unicode.Scalar]]>(capacity: words.count)
+        var f = ScalarSet([])
+        for w in words {
+            let s = Array(w.unicodeScalars)
+            guard let first = s.first else { continue }
+            b.update(UInt64(first.value), default: []) { $0.append(s) }
+            f.insert(first)
+        }
+        b.mapValuesInPlace { $0.sort { $0.count > $1.count } }
+        byFirst = b
+        firsts = f
     }
 
     /// The end of the longest word at `i`, or nil.
     func match(_ s: [Unicode.Scalar], at i: Int) -> Int? {
         WorkCounter.add(1)
-        guard i >= 0, i < s.count, firsts.mayContain(s[i]), let words = byFirst[s[i]] else { return nil }
+        guard i >= 0, i < s.count, firsts.contains(s[i]), let words = byFirst[UInt64(s[i].value)] else { return nil }
         for w in words where s.matches(w, at: i) { return i + w.count }
         return nil
     }

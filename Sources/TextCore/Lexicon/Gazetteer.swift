@@ -29,9 +29,11 @@ public struct Gazetteer: Sendable {
     public private(set) var places: [Place] = []
     /// Every name and alias: scalars → place indices, bucketed by their first two scalars (a
     /// position of text costs one lookup and a comparison or two), longest first.
-    private var byStart: [UInt64: [(alias: [Unicode.Scalar], places: [Int], isShort: Bool)]] = [:]
+    private var byStart = HashTable<[(alias: [Unicode.Scalar], places: [Int], isShort: Bool)]>()
     /// The scalars an alias starts with, to skip the lookup at most positions.
-    private var firsts = ScalarMask([])
+    private var firsts = ScalarSet([])
+    /// The two-scalar keys of `byStart`, to skip the table at most positions that pass `firsts`.
+    private var pairs = KeyFilter()
     private var byName: [String: [Int]] = [:]
     /// Every alias with its places, across all files read (a local file adds to the national one).
     private var aliasTable: [String: (places: [Int], isShort: Bool)] = [:]
@@ -87,13 +89,19 @@ public struct Gazetteer: Sendable {
             aliasTable[alias] = entry
         }
         // The lookup buckets, rebuilt once per file; a one-character alias is never a place name.
-        var buckets: [UInt64: [(alias: [Unicode.Scalar], places: [Int], isShort: Bool)]] = [:]
+        var buckets = HashTable<[(alias: [Unicode.Scalar], places: [Int], isShort: Bool)]>(capacity: aliasTable.count)
+        var filter = KeyFilter()
         for (alias, entry) in aliasTable {
             let scalars = Array(alias.unicodeScalars)
-            if scalars.count >= 2 { buckets[Self.key(scalars[0], scalars[1]), default: []].append((scalars, entry.places, entry.isShort)) }
+            guard scalars.count >= 2 else { continue }
+            let key = Self.key(scalars[0], scalars[1])
+            buckets.update(key, default: []) { $0.append((scalars, entry.places, entry.isShort)) }
+            filter.insert(key)
         }
-        byStart = buckets.mapValues { $0.sorted { $0.alias.count > $1.alias.count } }
-        firsts = ScalarMask(aliasTable.keys.compactMap(\.unicodeScalars.first))
+        pairs = filter
+        buckets.mapValuesInPlace { $0.sort { $0.alias.count > $1.alias.count } }
+        byStart = buckets
+        firsts = ScalarSet(aliasTable.keys.compactMap(\.unicodeScalars.first))
     }
 
     @inline(__always) static func key(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> UInt64 { UInt64(a.value) << 32 | UInt64(b.value) }
@@ -111,7 +119,9 @@ public struct Gazetteer: Sendable {
     /// Returns the place and the alias's end.
     public func match(_ s: [Unicode.Scalar], at i: Int, home: Int?) -> (place: Int, end: Int)? {
         WorkCounter.add(1)
-        guard i + 1 < s.count, firsts.mayContain(s[i]), CharClass.isHan(s[i]), let bucket = byStart[Self.key(s[i], s[i + 1])] else { return nil }
+        guard i + 1 < s.count, firsts.contains(s[i]), CharClass.isHan(s[i]) else { return nil }
+        let key = Self.key(s[i], s[i + 1])
+        guard pairs.mayContain(key), let bucket = byStart[key] else { return nil }
         for entry in bucket where s.matches(entry.alias, at: i) {
             if let pick = resolve(entry.places, home: home, short: entry.isShort) { return (pick, i + entry.alias.count) }
         }

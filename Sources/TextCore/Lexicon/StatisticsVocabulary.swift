@@ -49,7 +49,7 @@ public struct StatisticsVocabulary: Sendable {
 
     static let droppableEndings: [[Unicode.Scalar]] = ["额", "总额", "总量", "量", "数"].map { Array($0.unicodeScalars) }
 
-    static let ignored: Set<Unicode.Scalar> = Set("“”\"‘’'「」()（）".unicodeScalars)
+    static let ignored = ScalarSet("“”\"‘’'「」()（）".unicodeScalars)
 
     /// Spaces, quotes and brackets carry no meaning in a measure's name.
     public static func normalize(_ s: String) -> String {

@@ -35,14 +35,18 @@ public struct WordDictionary: Sendable {
         public func `is`(_ word: String) -> Bool { hash == WordDictionary.hash(word.unicodeScalars) }
     }
 
-    private var entries: [UInt64: (freq: Double, tag: UInt8)] = [:]
-    private var prefixes: Set<UInt64> = []
+    /// A word or a prefix of one, under its hash: one table, so extending a candidate by a
+    /// character is one probe that says both "go on" and "this is a word".
+    /// Eight bytes, so a slot of the table (key and entry) is sixteen.
+    private struct Entry { var freq: Float; var tag: UInt8; var isWord: Bool }
+    private var entries = HashTable<Entry>(capacity: 1 << 20)
+    private var wordCount = 0
     private var tags: [String] = []
     private var tagIndex: [String: UInt8] = [:]
     private var total = 0.0
     private(set) var maxLength = 1
 
-    public var count: Int { entries.count }
+    public var count: Int { wordCount }
 
     public init() {}
 
@@ -77,26 +81,30 @@ public struct WordDictionary: Sendable {
 
     private mutating func insert(_ word: Substring.UnicodeScalarView, freq: Double, tag: String) {
         var h = Self.seed, length = 0
-        for c in word { h = Self.step(h, c); length += 1; prefixes.insert(h) }
+        for c in word {
+            h = Self.step(h, c); length += 1
+            if !entries.contains(h) { entries[h] = Entry(freq: 0, tag: 0, isWord: false) }
+        }
         guard length > 0 else { return }
         let t: UInt8
         if let known = tagIndex[tag] { t = known } else { t = UInt8(truncatingIfNeeded: tags.count); tags.append(tag); tagIndex[tag] = t }
-        if let old = entries[h] { total -= old.freq }
-        entries[h] = (freq, t)
+        if let old = entries[h], old.isWord { total -= Double(old.freq) } else { wordCount += 1 }
+        entries[h] = Entry(freq: Float(freq), tag: t, isWord: true)
         total += freq
         maxLength = max(maxLength, length)
     }
 
     /// Words compared by hash: membership of a token is one lookup.
     public struct WordSet: Sendable {
-        private let hashes: Set<UInt64>
-        public init(_ words: [String]) { hashes = Set(words.map { WordDictionary.hash($0.unicodeScalars) }) }
+        private var hashes = HashTable<Bool>()
+        public init(_ words: [String]) { for w in words { hashes[WordDictionary.hash(w.unicodeScalars)] = true } }
         public func contains(_ t: Token) -> Bool { hashes.contains(t.hash) }
         public func contains(_ word: String) -> Bool { hashes.contains(WordDictionary.hash(word.unicodeScalars)) }
     }
 
-    public func tag(of word: String) -> String? { entries[Self.hash(word.unicodeScalars)].map { tags[Int($0.tag)] } }
-    public func contains(_ word: String) -> Bool { entries[Self.hash(word.unicodeScalars)] != nil }
+    public func tag(of word: String) -> String? { wordEntry(Self.hash(word.unicodeScalars)).map { tags[Int($0.tag)] } }
+    public func contains(_ word: String) -> Bool { wordEntry(Self.hash(word.unicodeScalars)) != nil }
+    private func wordEntry(_ h: UInt64) -> Entry? { entries[h].flatMap { $0.isWord ? $0 : nil } }
 
     /// The most probable segmentation of `s` (jieba's DAG + dynamic programming, right to left).
     /// Runs of characters the dictionary does not know are joined into one token tagged `x`
@@ -118,9 +126,9 @@ public struct WordDictionary: Sendable {
                 var h = Self.seed, k = i
                 while k < n, k - i < maxLength {
                     h = Self.step(h, s[k]); k += 1; probes += 1
-                    guard prefixes.contains(h) else { break }
-                    if let e = entries[h], e.freq > 0 {
-                        let p = log(e.freq) - logTotal + best[k].0
+                    guard let e = entries[h] else { break }
+                    if e.isWord, e.freq > 0 {
+                        let p = log(Double(e.freq)) - logTotal + best[k].0
                         if p > choice.0 { choice = (p, k, e.tag) }
                     }
                 }

@@ -44,10 +44,10 @@ public enum ScriptNormalizer {
         return trad >= 3 && trad * 100 >= han
     }
 
-    static let traditionalMarkers: Set<Unicode.Scalar> = Set("這個們來國會為區億經濟進與發長對說時產業現實關開體當點動從後質務標應種設計內總權據資義處門機組問題項導費達運環際歲數場連兩還電網歷萬車氣線屬辦價張請難雙議讓術農藝縣鄉鎮條營參統報壓廣貿貨衛醫療護險養覺觀證劃將規則認識優勢"
+    static let traditionalMarkers = ScalarSet("這個們來國會為區億經濟進與發長對說時產業現實關開體當點動從後質務標應種設計內總權據資義處門機組問題項導費達運環際歲數場連兩還電網歷萬車氣線屬辦價張請難雙議讓術農藝縣鄉鎮條營參統報壓廣貿貨衛醫療護險養覺觀證劃將規則認識優勢"
         .unicodeScalars)
 
-    static let toneVowels: Set<Unicode.Scalar> = Set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ".unicodeScalars)
+    static let toneVowels = ScalarSet("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ".unicodeScalars)
 
     /// `(zhǎng)` or `（zhǎng）` right after a hanzi: one pinyin syllable with a tone mark.
     static func removePinyinAnnotations(_ s: inout [Unicode.Scalar]) -> Int {

@@ -16,7 +16,7 @@ struct QuantityScanner {
         var labelEnd: Int
     }
 
-    static let rangeMarks: Set<Unicode.Scalar> = ["至", "~", "～", "到", "-", "—"]
+    static let rangeMarks: ScalarSet = ["至", "~", "～", "到", "-", "—"]
     let lexicon: Lexicon
     private let units: [(written: [Unicode.Scalar], unit: Lexicon.Unit)]
     private let before: [(word: [Unicode.Scalar], q: String)]
@@ -53,7 +53,8 @@ struct QuantityScanner {
             let c = s[i]
             if c == "“" { quoteDepth += 1 } else if c == "”" { quoteDepth = max(0, quoteDepth - 1) }
             if c == "《" { titleDepth += 1 } else if c == "》" { titleDepth = max(0, titleDepth - 1) }
-            guard quoteDepth == 0, titleDepth == 0 else { i += 1; continue }
+            // A quantity opens with a digit or a Chinese numeral (百分之 too): elsewhere, no parse.
+            guard quoteDepth == 0, titleDepth == 0, CharClass.isDigit(c) || ChineseNumber.isChineseNumeral(c) else { i += 1; continue }
             if i > 0, CharClass.isDigit(s[i - 1]) || s[i - 1] == "." || ChineseNumber.isChineseNumeral(s[i - 1]) && ChineseNumber.isChineseNumeral(c) {
                 i += 1; continue
             }

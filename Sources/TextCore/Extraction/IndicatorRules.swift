@@ -10,7 +10,7 @@ struct IndicatorRules {
     let change: WordMatcher
     let target: WordMatcher
     let targetSentence: WordMatcher
-    let attributes: Set<String>
+    let attributes: WordDictionary.WordSet
     let countUnits: WordDictionary.WordSet
     let conversion: WordMatcher
     let soFar: WordMatcher
@@ -22,15 +22,15 @@ struct IndicatorRules {
         change = WordMatcher(lexicon.words(.change))
         target = WordMatcher(lexicon.words(.target))
         targetSentence = WordMatcher(lexicon.words(.targetSentence))
-        attributes = Set(lexicon.words(.attribute))
+        attributes = .init(lexicon.words(.attribute))
         countUnits = .init(lexicon.words(.countUnit))
         conversion = WordMatcher(lexicon.words(.conversion))
         soFar = WordMatcher(lexicon.words(.soFar))
     }
 
     static let clauseBreaks: ScalarSet = ["，", "；", "：", "。", "！", "？"]
-    static let changeUnits: Set<String> = ["%", "个百分点", "倍", "百分点"]
-    static let accountUnits: Set<String> = ["元", "%", "个百分点", "百分点", "倍", "美元"]
+    static let changeUnits = WordDictionary.WordSet(["%", "个百分点", "倍", "百分点"])
+    static let accountUnits = WordDictionary.WordSet(["元", "%", "个百分点", "百分点", "倍", "美元"])
     /// Reporting words that make a dated clause an announcement (昨日，记者从海关获悉): its date is
     /// when the news came out, not the period of the statistics.
     static let announcement = WordMatcher(["获悉", "了解到", "获知", "发布会", "通报", "公布"])
@@ -220,6 +220,8 @@ struct IndicatorRules {
     // (Word sets hash scalars: a Set<String> hashes through Unicode normalisation, per figure.)
     static let lengthUnits = WordDictionary.WordSet(["公里", "千米", "米"])
     static let areaUnits = WordDictionary.WordSet(["平方米", "平方公里", "公顷", "亩"])
+    /// A measure ending in one of these already names a count or a ratio (就业人数, 增长率).
+    static let countedEndings = ScalarSet(string: "数率量额比值")
     static let personNouns = ["人", "员", "干部", "职工", "工人", "居民", "者", "师", "生", "农户", "村民", "代表", "专家", "人才"]
 
     /// The label as a table header names it (GUIDE.md): a count is the counted thing plus 数
@@ -232,7 +234,7 @@ struct IndicatorRules {
         // A length or an area names itself (测试道路 125公里 → 测试道路里程, 新增绿化 8万平方米 → 新增绿化面积).
         if Self.lengthUnits.contains(unit), !measure.endsWith("里程"), !measure.endsWith("长度") { return measure + (measure.endsWith("路") ? "里程" : "长度") }
         if Self.areaUnits.contains(unit), !measure.endsWith("面积") { return measure + "面积" }
-        guard countUnits.contains(unit), let last = measure.last, !"数率量额比值".contains(last) else { return measure }
+        guard countUnits.contains(unit), let last = measure.unicodeScalars.last, !Self.countedEndings.contains(last) else { return measure }
         if measure.endsWith("人口") { return measure }
         switch unit {
         case "次": return measure + "次数"

@@ -48,7 +48,7 @@ public struct Gazetteer: Sendable {
         var pending: [(index: Int, parentKey: String, line: Int)] = []
         var aliases: [(String, Int, Bool)] = []
         for (f, lineNumber) in TSV.rows(text) {
-            let coded = f.first.map { !$0.isEmpty && $0.allSatisfy(\.isNumber) } ?? false
+            let coded = f.first.map { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } } ?? false
             // code name level parent_code aliases | name level parent_name aliases
             let nameAt = coded ? 1 : 0
             guard f.count > nameAt + 1, !f[nameAt].isEmpty else { throw LexiconError("\(file):\(lineNumber): expected name and level") }
@@ -101,7 +101,7 @@ public struct Gazetteer: Sendable {
         pairs = filter
         buckets.mapValuesInPlace { $0.sort { $0.alias.count > $1.alias.count } }
         byStart = buckets
-        firsts = ScalarSet(aliasTable.keys.compactMap(\.unicodeScalars.first))
+        firsts = ScalarSet(aliasTable.keys.compactMap { $0.unicodeScalars.first })
     }
 
     @inline(__always) static func key(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> UInt64 { UInt64(a.value) << 32 | UInt64(b.value) }

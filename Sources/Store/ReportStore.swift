@@ -39,9 +39,8 @@ public enum ReportStore {
             change.formUnion(try withdraw(db, column: "article_id", id: a.id))
             try insert(db, articleID: a.id, indicators: a.indicators)
             try insert(db, articleID: a.id, milestones: a.milestones)
-            change.figures.formUnion(a.indicators.map(\.figure))
-            change.rows.formUnion(a.indicators.map(\.row))
-            change.milestones.formUnion(a.milestones.map(\.key))
+            change.add(indicators: a.indicators.map { $0.fact(articleID: a.id) }, sign: 1)
+            change.add(milestones: a.milestones.map { $0.fact(articleID: a.id) }, sign: 1)
         }
         try apply(db, change)
     }
@@ -65,24 +64,82 @@ public enum ReportStore {
         try apply(db, try withdraw(db, column: column, id: id))
     }
 
-    /// What a change of sources leaves to recompute.
+    /// What a change of sources leaves to recompute, with the deltas of the row summaries
+    /// (M009). Keys are arrays of column values as text; deltas add up, so a batch's changes
+    /// merge by summing.
     struct Change {
-        /// (metric, region, kind, value, value_max or NaN, unit): figures whose undated mentions may move.
-        var figures: Set<[String]> = []
-        /// (metric, region, period, kind): indicator rows to recompute.
-        var rows: Set<[String]> = []
-        /// (date, action, subject): milestone rows to recompute.
-        var milestones: Set<[String]> = []
+        /// Sources that joined undated: each is filed under its figure's stated period, if any.
+        var undated: Set<Int64> = []
+        /// (metric, region, period, kind) → change in mentions: indicator rows to recompute.
+        var rows: [[String]: Int] = [:]
+        /// (metric, region, period, kind, value, value_max or NaN, unit) → change in sources.
+        var rowFigures: [[String]: Int] = [:]
+        /// (metric, region, kind, value, value_max or NaN, unit, stated period) → change in sources.
+        var figurePeriods: [[String]: Int] = [:]
+        /// (date, action, subject) → change in mentions: milestone rows to recompute.
+        var milestones: [[String]: Int] = [:]
+        /// (date, action, subject, document, region, planned) → change in sources.
+        var milestoneVariants: [[String]: Int] = [:]
 
         mutating func formUnion(_ other: Change) {
-            figures.formUnion(other.figures); rows.formUnion(other.rows); milestones.formUnion(other.milestones)
+            undated.formUnion(other.undated)
+            rows.merge(other.rows, uniquingKeysWith: +)
+            rowFigures.merge(other.rowFigures, uniquingKeysWith: +)
+            figurePeriods.merge(other.figurePeriods, uniquingKeysWith: +)
+            milestones.merge(other.milestones, uniquingKeysWith: +)
+            milestoneVariants.merge(other.milestoneVariants, uniquingKeysWith: +)
+        }
+
+        /// Indicator sources joining (`sign` 1) or leaving (-1) the tables. A mention is a
+        /// sentence: the distinct (article, sentence) pairs of each row.
+        mutating func add(indicators: [IndicatorFact], sign: Int) {
+            var sentences: [[String]: Set<[Int64]>] = [:]
+            for s in indicators {
+                if sign > 0, s.statedPeriod.isEmpty, let id = s.extractionID { undated.insert(id) }
+                rowFigures[s.row + Array(s.figure[3...]), default: 0] += sign
+                if !s.statedPeriod.isEmpty { figurePeriods[s.figure + [s.statedPeriod], default: 0] += sign }
+                sentences[s.row, default: []].insert([s.articleID, Int64(s.start)])
+            }
+            for (row, set) in sentences { rows[row, default: 0] += sign * set.count }
+        }
+
+        mutating func add(milestones facts: [MilestoneFact], sign: Int) {
+            var sentences: [[String]: Set<[Int64]>] = [:]
+            for m in facts {
+                milestoneVariants[m.key + [m.document ?? "", m.region ?? "", m.planned ? "t" : "f"], default: 0] += sign
+                sentences[m.key, default: []].insert([m.articleID, Int64(m.start)])
+            }
+            for (key, set) in sentences { milestones[key, default: 0] += sign * set.count }
         }
     }
 
+    /// What the summaries need of an indicator source.
+    struct IndicatorFact {
+        let metric: String, region: String, period: String, kind: String, statedPeriod: String
+        let value: String, valueMax: String, unit: String
+        let articleID: Int64, start: Int
+        /// Known for a source being inserted (not needed for one withdrawn).
+        var extractionID: Int64? = nil
+        var row: [String] { [metric, region, period, kind] }
+        var figure: [String] { [metric, region, kind, value, valueMax, unit] }
+    }
+
+    /// What the summaries need of a milestone source.
+    struct MilestoneFact {
+        let date: String, action: String, subject: String, document: String?, region: String?, planned: Bool
+        let articleID: Int64, start: Int
+        var key: [String] { [date, action, subject] }
+    }
+
     private static func apply(_ db: Connection, _ change: Change) throws {
-        var rows = change.rows
-        rows.formUnion(try refile(db, figures: change.figures))
-        try recomputeIndicators(db, rows: rows)
+        var change = change
+        // Stated periods first: the filing of undated mentions reads them. A figure's filing can
+        // only change when one of its stated periods appears or disappears.
+        let flipped = try Summary.figurePeriods.add(db, change.figurePeriods)
+        change.formUnion(try refile(db, figures: Set(flipped.map { Array($0.dropLast()) }), undated: change.undated))
+        try Summary.rowFigures.add(db, change.rowFigures)
+        try recomputeIndicators(db, rows: change.rows)
+        try Summary.milestoneVariants.add(db, change.milestoneVariants)
         try recomputeMilestones(db, keys: change.milestones)
     }
 
@@ -101,17 +158,26 @@ public enum ReportStore {
     private static func withdraw(_ db: Connection, column: String, id: Int64) throws -> Change {
         precondition(column == "article_id" || column == "document_id")
         var change = Change()
-        for r in try db.query("""
+        let indicators = try db.query("""
             DELETE FROM indicator_sources WHERE \(column) = $1
-            RETURNING metric, region, period, kind, value::text, coalesce(value_max::text, 'NaN'), unit
-            """, prepared: true, [id]).rows {
-            let (metric, region, period, kind) = (try r.decode(String.self, 0), try r.decode(String.self, 1), try r.decode(String.self, 2), try r.decode(String.self, 3))
-            change.rows.insert([metric, region, period, kind])
-            change.figures.insert([metric, region, kind, try r.decode(String.self, 4), try r.decode(String.self, 5), try r.decode(String.self, 6)])
+            RETURNING metric, region, period, kind, stated_period, value::text, coalesce(value_max::text, 'NaN'), unit,
+                      article_id, start_offset
+            """, prepared: true, [id]).rows.map { r in
+            IndicatorFact(metric: try r.decode(String.self, 0), region: try r.decode(String.self, 1), period: try r.decode(String.self, 2),
+                          kind: try r.decode(String.self, 3), statedPeriod: try r.decode(String.self, 4), value: try r.decode(String.self, 5),
+                          valueMax: try r.decode(String.self, 6), unit: try r.decode(String.self, 7),
+                          articleID: try r.decode(Int64.self, 8), start: try r.decode(Int.self, 9))
         }
-        for r in try db.query("DELETE FROM milestone_sources WHERE \(column) = $1 RETURNING date, action, subject", prepared: true, [id]).rows {
-            change.milestones.insert([try r.decode(String.self, 0), try r.decode(String.self, 1), try r.decode(String.self, 2)])
+        let milestones = try db.query("""
+            DELETE FROM milestone_sources WHERE \(column) = $1
+            RETURNING date, action, subject, document, region, planned, article_id, start_offset
+            """, prepared: true, [id]).rows.map { r in
+            MilestoneFact(date: try r.decode(String.self, 0), action: try r.decode(String.self, 1), subject: try r.decode(String.self, 2),
+                          document: try r.decodeOptional(String.self, 3), region: try r.decodeOptional(String.self, 4),
+                          planned: try r.decode(Bool.self, 5), articleID: try r.decode(Int64.self, 6), start: try r.decode(Int.self, 7))
         }
+        change.add(indicators: indicators, sign: -1)
+        change.add(milestones: milestones, sign: -1)
         return change
     }
 
@@ -203,114 +269,208 @@ public enum ReportStore {
                   PostgresArray(milestones.map { $0.base.articleIndex }), PostgresArray(milestones.map { $0.base.position })])
     }
 
-    /// Files the undated mentions of the given figures: under the one period other sources give
-    /// the same figure (same metric, region, kind, value, value_max and unit), else undated.
-    /// Each figure is looked up through `indicator_sources_figure`, never by scanning its group.
-    /// Returns the rows that lost or gained a mention.
-    static func refile(_ db: Connection, figures: Set<[String]>) throws -> Set<[String]> {
-        guard !figures.isEmpty else { return [] }
-        let list = Array(figures)
+    /// Files undated mentions under the one period other sources state for the same figure (same
+    /// metric, region, kind, value, value_max and unit, read from `figure_periods`), else leaves
+    /// them undated. Only two kinds of mention can need it: those that just joined, and those of
+    /// a figure whose stated periods changed (`figures`, found through `indicator_sources_figure`);
+    /// every other undated mention is already where its figure files it, so the cost follows the
+    /// change, not the number of mentions. Returns the moves as a change: the rows that lost or
+    /// gained a mention, with their summaries' deltas.
+    static func refile(_ db: Connection, figures: Set<[String]>, undated: Set<Int64>) throws -> Change {
+        guard !figures.isEmpty || !undated.isEmpty else { return Change() }
+        let list = figures.sorted { $0.lexicographicallyPrecedes($1) }
         let params: [any PostgresEncodable] = (0..<6).map { i in PostgresArray(list.map { $0[i] }) }
-        var rows: Set<[String]> = []
-        for r in try db.query("""
+            + [PostgresArray(undated.sorted())]
+        let moved = try db.query("""
             WITH f AS (SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[])
                                   AS f(metric, region, kind, value, vmax, unit)),
-            filing AS (
-                SELECT f.*, coalesce((SELECT CASE WHEN count(DISTINCT s.stated_period) = 1 THEN min(s.stated_period) END
-                                        FROM indicator_sources s
-                                       WHERE (s.metric, s.region, s.kind, s.value, s.unit) = (f.metric, f.region, f.kind, f.value, f.unit)
-                                         AND coalesce(s.value_max, 'NaN') = f.vmax AND s.stated_period <> ''), '') AS period
-                  FROM f),
+            candidates AS (
+                SELECT s.extraction_id FROM f JOIN indicator_sources s
+                    ON (s.metric, s.region, s.kind, s.value, s.unit, s.stated_period) = (f.metric, f.region, f.kind, f.value, f.unit, '')
+                   AND coalesce(s.value_max, 'NaN') = f.vmax
+                UNION
+                SELECT unnest($7::bigint[])),
             moved AS (
                 SELECT s.extraction_id, s.period AS old_period, filing.period AS new_period
-                  FROM filing JOIN indicator_sources s
-                    ON (s.metric, s.region, s.kind, s.value, s.unit) = (filing.metric, filing.region, filing.kind, filing.value, filing.unit)
-                   AND coalesce(s.value_max, 'NaN') = filing.vmax
+                  FROM candidates c JOIN indicator_sources s ON s.extraction_id = c.extraction_id
+                 CROSS JOIN LATERAL (
+                       SELECT coalesce((SELECT CASE WHEN count(*) = 1 THEN min(p.stated_period) END
+                                          FROM figure_periods p
+                                         WHERE (p.metric, p.region, p.kind, p.value, p.value_max, p.unit)
+                                               = (s.metric, s.region, s.kind, s.value, coalesce(s.value_max, 'NaN'), s.unit)), '') AS period) filing
                  WHERE s.stated_period = '' AND s.period <> filing.period)
             UPDATE indicator_sources s SET period = m.new_period
               FROM moved m
              WHERE s.extraction_id = m.extraction_id
-            RETURNING s.metric, s.region, m.old_period, m.new_period, s.kind
-            """, prepared: true, params).rows {
-            let (metric, region, kind) = (try r.decode(String.self, 0), try r.decode(String.self, 1), try r.decode(String.self, 4))
-            rows.insert([metric, region, try r.decode(String.self, 2), kind])
-            rows.insert([metric, region, try r.decode(String.self, 3), kind])
+            RETURNING s.extraction_id, s.article_id, s.metric, s.region, s.kind, m.old_period, m.new_period,
+                      s.value::text, coalesce(s.value_max::text, 'NaN'), s.unit
+            """, prepared: true, params).rows.map { r in
+            (id: try r.decode(Int64.self, 0), article: try r.decode(Int64.self, 1),
+             group: [try r.decode(String.self, 2), try r.decode(String.self, 3), try r.decode(String.self, 4)],
+             old: try r.decode(String.self, 5), new: try r.decode(String.self, 6),
+             figure: [try r.decode(String.self, 7), try r.decode(String.self, 8), try r.decode(String.self, 9)])
         }
-        return rows
+        guard !moved.isEmpty else { return Change() }
+        func row(_ group: [String], _ period: String) -> [String] { [group[0], group[1], period, group[2]] }
+        var change = Change()
+        var touched: Set<[String]> = []
+        for m in moved {
+            change.rowFigures[row(m.group, m.old) + m.figure, default: 0] -= 1
+            change.rowFigures[row(m.group, m.new) + m.figure, default: 0] += 1
+            touched.insert(row(m.group, m.old)); touched.insert(row(m.group, m.new))
+        }
+        // Mentions are distinct sentences, so a move changes a row's count only when no other
+        // figure of the same sentence is (or was) there: compare the moved articles' sentences
+        // per row after the move with the same before it. Other articles are unchanged.
+        let oldPeriod = Dictionary(moved.map { ($0.id, $0.old) }, uniquingKeysWith: { a, _ in a })
+        var after: [[String]: Set<[Int64]>] = [:], before: [[String]: Set<[Int64]>] = [:]
+        for r in try db.query("""
+            SELECT extraction_id, article_id, start_offset, metric, region, period, kind
+              FROM indicator_sources WHERE article_id = ANY($1::bigint[])
+            """, prepared: true, [PostgresArray(Array(Set(moved.map(\.article))).sorted())]).rows {
+            let id = try r.decode(Int64.self, 0)
+            let sentence = [try r.decode(Int64.self, 1), try r.decode(Int64.self, 2)]
+            let group = [try r.decode(String.self, 3), try r.decode(String.self, 4), try r.decode(String.self, 6)]
+            let now = row(group, try r.decode(String.self, 5))
+            let then = oldPeriod[id].map { row(group, $0) } ?? now
+            if touched.contains(now) { after[now, default: []].insert(sentence) }
+            if touched.contains(then) { before[then, default: []].insert(sentence) }
+        }
+        for r in touched { change.rows[r, default: 0] += (after[r]?.count ?? 0) - (before[r]?.count ?? 0) }
+        return change
     }
 
-    /// Recomputes the given (metric, region, period, kind) rows from their sources: deleted when
-    /// none is left, else the first source in the one order (latest published, then source,
-    /// article, sentence, figure) gives the figure, and disagreement is flagged. Unchanged rows
-    /// are left alone, so updated_at says when a figure last moved.
-    static func recomputeIndicators(_ db: Connection, rows: Set<[String]>) throws {
+    /// Recomputes the given (metric, region, period, kind) rows: deleted when no source is left,
+    /// else the first source in the one order (latest published, then source, article, sentence,
+    /// figure) gives the figure, read through `indicator_sources_order`; disagreement is more than
+    /// one figure in `indicator_row_figures`; mentions change by the delta given. Every read is an
+    /// index probe, not a scan of the row's sources. Unchanged rows are left alone, so updated_at
+    /// says when a figure last moved.
+    static func recomputeIndicators(_ db: Connection, rows: [[String]: Int]) throws {
         guard !rows.isEmpty else { return }
-        let list = rows.sorted { $0.lexicographicallyPrecedes($1) }
-        let params: [any PostgresEncodable] = (0..<4).map { i in PostgresArray(list.map { $0[i] }) }
+        let list = rows.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        var params: [any PostgresEncodable] = (0..<4).map { i in PostgresArray(list.map { $0[i] }) }
         try db.execute("""
             WITH r AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(metric, region, period, kind))
             DELETE FROM indicators i USING r
              WHERE (i.metric, i.region, i.period, i.kind) = (r.metric, r.region, r.period, r.kind)
-               AND NOT EXISTS (SELECT 1 FROM indicator_sources s
-                                WHERE (s.metric, s.region, s.period, s.kind) = (r.metric, r.region, r.period, r.kind))
+               AND NOT EXISTS (SELECT 1 FROM indicator_row_figures f
+                                WHERE (f.metric, f.region, f.period, f.kind) = (r.metric, r.region, r.period, r.kind))
             """, prepared: true, params)
+        params.append(PostgresArray(list.map { rows[$0] ?? 0 }))
         try db.execute("""
-            WITH r AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(metric, region, period, kind))
+            WITH r AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
+                                  AS r(metric, region, period, kind, mentions))
             INSERT INTO indicators AS i (metric, region, period, kind, value, value_max, unit, qualifier, mentions,
                                          first_published, last_published, conflict, updated_at)
-            SELECT r.metric, r.region, r.period, r.kind, l.value, l.value_max, l.unit, l.qualifier, a.mentions,
-                   a.first_published, a.last_published, a.conflict, now()
+            SELECT r.metric, r.region, r.period, r.kind, l.value, l.value_max, l.unit, l.qualifier, r.mentions,
+                   fp.published, l.published, c.figures > 1, now()
               FROM r
               CROSS JOIN LATERAL (
-                    SELECT s.value, s.value_max, s.unit, s.qualifier FROM indicator_sources s
+                    SELECT s.value, s.value_max, s.unit, s.qualifier, s.published FROM indicator_sources s
                      WHERE (s.metric, s.region, s.period, s.kind) = (r.metric, r.region, r.period, r.kind)
                      ORDER BY s.published DESC NULLS LAST, s.source_id, s.article_index, s.start_offset, s.position
                      LIMIT 1) l
+              LEFT JOIN LATERAL (
+                    SELECT s.published FROM indicator_sources s
+                     WHERE (s.metric, s.region, s.period, s.kind) = (r.metric, r.region, r.period, r.kind)
+                       AND s.published IS NOT NULL
+                     ORDER BY s.published ASC NULLS FIRST
+                     LIMIT 1) fp ON true
               CROSS JOIN LATERAL (
-                    -- A mention is a sentence: two figures of one sentence filed together count once.
-                    SELECT count(DISTINCT (s.article_id, s.start_offset))::int AS mentions,
-                           min(s.published) AS first_published, max(s.published) AS last_published,
-                           count(DISTINCT (s.value, coalesce(s.value_max, 'NaN'), s.unit)) > 1 AS conflict
-                      FROM indicator_sources s
-                     WHERE (s.metric, s.region, s.period, s.kind) = (r.metric, r.region, r.period, r.kind)) a
+                    SELECT count(*) AS figures FROM indicator_row_figures f
+                     WHERE (f.metric, f.region, f.period, f.kind) = (r.metric, r.region, r.period, r.kind)) c
             ON CONFLICT (metric, region, period, kind) DO UPDATE
                SET value = EXCLUDED.value, value_max = EXCLUDED.value_max, unit = EXCLUDED.unit,
-                   qualifier = EXCLUDED.qualifier, mentions = EXCLUDED.mentions,
+                   qualifier = EXCLUDED.qualifier, mentions = i.mentions + EXCLUDED.mentions,
                    first_published = EXCLUDED.first_published, last_published = EXCLUDED.last_published,
                    conflict = EXCLUDED.conflict, updated_at = now()
-             WHERE (i.value, i.value_max, i.unit, i.qualifier, i.mentions, i.first_published, i.last_published, i.conflict)
-                   IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.value_max, EXCLUDED.unit, EXCLUDED.qualifier, EXCLUDED.mentions,
+             WHERE (i.value, i.value_max, i.unit, i.qualifier, i.first_published, i.last_published, i.conflict)
+                   IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.value_max, EXCLUDED.unit, EXCLUDED.qualifier,
                                      EXCLUDED.first_published, EXCLUDED.last_published, EXCLUDED.conflict)
+                OR EXCLUDED.mentions <> 0
             """, prepared: true, params)
     }
 
-    static func recomputeMilestones(_ db: Connection, keys: Set<[String]>) throws {
+    /// Recomputes the given milestone rows from their variants (document, region, planned) and
+    /// the delta of their mentions; deleted when no source is left.
+    static func recomputeMilestones(_ db: Connection, keys: [[String]: Int]) throws {
         guard !keys.isEmpty else { return }
-        let list = keys.sorted { $0.lexicographicallyPrecedes($1) }
-        let params: [any PostgresEncodable] = (0..<3).map { i in PostgresArray(list.map { $0[i] }) }
+        let list = keys.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        var params: [any PostgresEncodable] = (0..<3).map { i in PostgresArray(list.map { $0[i] }) }
         try db.execute("""
             WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS k(date, action, subject))
             DELETE FROM milestones m USING k
              WHERE (m.date, m.action, m.subject) = (k.date, k.action, k.subject)
-               AND NOT EXISTS (SELECT 1 FROM milestone_sources s WHERE (s.date, s.action, s.subject) = (k.date, k.action, k.subject))
+               AND NOT EXISTS (SELECT 1 FROM milestone_variants v WHERE (v.date, v.action, v.subject) = (k.date, k.action, k.subject))
             """, prepared: true, params)
+        params.append(PostgresArray(list.map { keys[$0] ?? 0 }))
         try db.execute("""
-            WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS k(date, action, subject))
+            WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS k(date, action, subject, mentions))
             INSERT INTO milestones AS m (date, action, subject, document, region, planned, mentions, updated_at)
-            SELECT k.date, k.action, k.subject, a.document, a.region, a.planned, a.mentions, now()
+            SELECT k.date, k.action, k.subject, a.document, a.region, a.planned, k.mentions, now()
               FROM k
               CROSS JOIN LATERAL (
-                    SELECT count(DISTINCT (s.article_id, s.start_offset))::int AS mentions, bool_and(s.planned) AS planned,
-                           max(s.document) AS document, max(coalesce(s.region, '')) AS region
-                      FROM milestone_sources s
-                     WHERE (s.date, s.action, s.subject) = (k.date, k.action, k.subject)) a
-             WHERE a.mentions > 0
+                    SELECT max(nullif(v.document, '')) AS document, max(v.region) AS region,
+                           bool_and(v.planned) AS planned, count(*) AS variants
+                      FROM milestone_variants v
+                     WHERE (v.date, v.action, v.subject) = (k.date, k.action, k.subject)) a
+             WHERE a.variants > 0
             ON CONFLICT (date, action, subject) DO UPDATE
                SET document = EXCLUDED.document, region = EXCLUDED.region, planned = EXCLUDED.planned,
-                   mentions = EXCLUDED.mentions, updated_at = now()
-             WHERE (m.document, m.region, m.planned, m.mentions)
-                   IS DISTINCT FROM (EXCLUDED.document, EXCLUDED.region, EXCLUDED.planned, EXCLUDED.mentions)
+                   mentions = m.mentions + EXCLUDED.mentions, updated_at = now()
+             WHERE (m.document, m.region, m.planned) IS DISTINCT FROM (EXCLUDED.document, EXCLUDED.region, EXCLUDED.planned)
+                OR EXCLUDED.mentions <> 0
             """, prepared: true, params)
+    }
+}
+
+/// A summary table of counts (M009): rows keyed by some columns with a `sources` count, changed
+/// by deltas. Rows reaching zero are removed, so "has a row" means "has a source".
+struct Summary {
+    let table: String
+    let columns: [(name: String, type: String)]
+
+    static let rowFigures = Summary(table: "indicator_row_figures", columns: [
+        ("metric", "text"), ("region", "text"), ("period", "text"), ("kind", "text"),
+        ("value", "float8"), ("value_max", "float8"), ("unit", "text")])
+    static let figurePeriods = Summary(table: "figure_periods", columns: [
+        ("metric", "text"), ("region", "text"), ("kind", "text"), ("value", "float8"), ("value_max", "float8"),
+        ("unit", "text"), ("stated_period", "text")])
+    static let milestoneVariants = Summary(table: "milestone_variants", columns: [
+        ("date", "text"), ("action", "text"), ("subject", "text"), ("document", "text"), ("region", "text"),
+        ("planned", "boolean")])
+
+    /// (Table and column names are the constants above; every value is a parameter.)
+    private var names: String { columns.map(\.name).joined(separator: ", ") }
+    private var unnest: String { columns.indices.map { "$\($0 + 1)::\(columns[$0].type)[]" }.joined(separator: ", ") }
+
+    /// Adds the deltas; returns the keys (as the database writes them) that appeared or
+    /// disappeared, which is what can change a conclusion drawn from the table.
+    @discardableResult
+    func add(_ db: Connection, _ deltas: [[String]: Int]) throws -> [[String]] {
+        let keys = deltas.keys.filter { deltas[$0] != 0 }.sorted { $0.lexicographicallyPrecedes($1) }
+        guard !keys.isEmpty else { return [] }
+        let values: [any PostgresEncodable] = columns.indices.map { i in PostgresArray(keys.map { $0[i] }) }
+        let asText = columns.map { $0.type == "text" ? $0.name : "\($0.name)::text" }.joined(separator: ", ")
+        func decoded(_ rows: [Row]) throws -> [[String]] { try rows.map { r in try columns.indices.map { try r.decode(String.self, $0) } } }
+        // Grouped after the casts: two spellings of one number ("5" and "5.0") are one key. A
+        // row whose count equals the batch's delta did not exist before.
+        let appeared = try decoded(db.query("""
+            WITH u AS (SELECT \(names), sum(d)::int AS d FROM unnest(\(unnest), $\(columns.count + 1)::int[]) AS u(\(names), d)
+                        GROUP BY \(names)),
+            up AS (INSERT INTO \(table) AS c (\(names), sources) SELECT * FROM u
+                   ON CONFLICT (\(names)) DO UPDATE SET sources = c.sources + EXCLUDED.sources
+                   RETURNING \(names), sources)
+            SELECT \(asText) FROM up JOIN u USING (\(names)) WHERE up.sources = u.d AND u.d > 0
+            """, prepared: true, values + [PostgresArray(keys.map { deltas[$0]! })]).rows)
+        let gone = try decoded(db.query("""
+            DELETE FROM \(table) c USING unnest(\(unnest)) AS u(\(names))
+             WHERE (\(columns.map { "c." + $0.name }.joined(separator: ", "))) = (\(columns.map { "u." + $0.name }.joined(separator: ", ")))
+               AND c.sources <= 0
+            RETURNING \(columns.map { $0.type == "text" ? "c." + $0.name : "c.\($0.name)::text" }.joined(separator: ", "))
+            """, prepared: true, values).rows)
+        return appeared + gone
     }
 }
 
@@ -322,14 +482,22 @@ struct SourceBase {
 }
 struct IndicatorSource {
     var group: [String] { [metric, region, kind] }
-    var row: [String] { [metric, region, period, kind] }
-    var figure: [String] { [metric, region, kind, String(value), valueMax.map { String($0) } ?? "NaN", unit] }
+    /// As it enters the tables: filed under the period it states (refiling may move it later).
+    func fact(articleID: Int64) -> ReportStore.IndicatorFact {
+        .init(metric: metric, region: region, period: period, kind: kind, statedPeriod: period, value: String(value),
+              valueMax: valueMax.map { String($0) } ?? "NaN", unit: unit, articleID: articleID, start: base.start,
+              extractionID: base.extractionID)
+    }
     let base: SourceBase
     let metric: String, label: String, region: String, period: String, kind: String
     let value: Double, valueMax: Double?, unit: String, qualifier: String
 }
 struct MilestoneSource {
     var key: [String] { [date, action, subject] }
+    func fact(articleID: Int64) -> ReportStore.MilestoneFact {
+        .init(date: date, action: action, subject: subject, document: document, region: region, planned: planned,
+              articleID: articleID, start: base.start)
+    }
     let base: SourceBase
     let date: String, action: String, subject: String, label: String, document: String?, region: String?, planned: Bool
 }

@@ -68,6 +68,47 @@ final class AggregationRuleTests: XCTestCase {
         XCTAssertEqual(try rows(), [" 100 m1"], "without the dated source the mention is undated again")
     }
 
+    /// The rows keep their counts from summaries and deltas (M009); whatever happens to the
+    /// sources, they must equal a count made from scratch.
+    func testRowsKeptByDeltasEqualARecountFromTheSources() throws {
+        func milestone(_ subject: String, planned: Bool, start: Int, document: String? = nil) -> StoredExtraction {
+            .milestone(Milestone(date: "2025-06-01", action: "开工", subject: subject, document: document, region: "甲市",
+                                 planned: planned, evidence: "句\(start)", start: start, end: start + 10))
+        }
+        try article("a", published: "2025-01-10", [figure(100, period: nil, start: 0), figure(100, period: nil, metric: "总投资", start: 0),
+                                                    milestone("大桥", planned: true, start: 3)])
+        try article("b", published: "2025-01-11", [figure(100, period: "2024", start: 2), figure(7, period: "2024", start: 2),
+                                                   milestone("大桥", planned: false, start: 1, document: "方案")])
+        let c = try article("c", published: "2025-01-12", [figure(100, period: nil, start: 4), figure(100, period: nil, start: 9),
+                                                           figure(100, period: "2023", metric: "总投资"), milestone("大桥", planned: true, start: 0)])
+        try article("d", published: "2025-01-13", [figure(8, period: "2024", start: 1)])
+        // Aggregated again, as a retried job would; then a document cleaned away, which refiles.
+        try db.transaction { try ReportStore.refresh($0, articleID: c, keys: keys) }
+        let b = try db.query("SELECT id FROM documents WHERE source_id = 'b'").first!.decode(Int64.self, 0)
+        try db.transaction { try ReportStore.forget($0, documentID: b) }
+        try article("e", published: "2025-01-14", [figure(100, period: "2024", start: 0)])
+
+        func text(_ sql: String) throws -> [String] { try db.query("SELECT t::text FROM (\(sql)) t").rows.map { try $0.decode(String.self, 0) } }
+        let kept = try text("""
+            SELECT metric, region, period, kind, mentions, conflict, first_published, last_published FROM indicators ORDER BY 1, 2, 3, 4
+            """)
+        XCTAssertEqual(kept, try text("""
+            SELECT metric, region, period, kind, count(DISTINCT (article_id, start_offset))::int,
+                   count(DISTINCT (value, coalesce(value_max, 'NaN'), unit)) > 1, min(published), max(published)
+              FROM indicator_sources GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+            """))
+        XCTAssertEqual(kept.count, 2, "工业增加值 2024 (the undated mentions filed there) and 总投资 2023: \(kept)")
+        XCTAssertEqual(try text("SELECT date, action, subject, document, region, planned, mentions FROM milestones ORDER BY 1, 2, 3"), try text("""
+            SELECT date, action, subject, max(document), max(coalesce(region, '')), bool_and(planned),
+                   count(DISTINCT (article_id, start_offset))::int
+              FROM milestone_sources GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            """))
+        XCTAssertEqual(try text("SELECT * FROM indicator_row_figures ORDER BY 1, 2, 3, 4, 5, 6, 7"), try text("""
+            SELECT metric, region, period, kind, value, coalesce(value_max, 'NaN'), unit, count(*)::int
+              FROM indicator_sources GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
+            """))
+    }
+
     func testAStoredExtractionThatDoesNotDecodeNamesItsRow() throws {
         let doc = try XCTUnwrap(try DocumentStore.upsert(db, sourceID: "bad", contentHash: "x", content: [1], contentType: "text/plain", metadata: "{}"))
         let id = try ArticleStore.replace(db, documentID: doc, with: [

@@ -35,6 +35,23 @@ final class LexiconTableTests: XCTestCase {
         XCTAssertFalse(literal.contains("b"))
     }
 
+    func testTSVRowsTrimFieldsSkipCommentsAndReadCRLF() {
+        let rows = TSV.rows("港口\t吞吐量\r\n# 注释\n\n 宁波 \t city \t\t别名\n")
+        XCTAssertEqual(rows.map(\.fields), [["港口", "吞吐量"], ["宁波", "city", "", "别名"]])
+        XCTAssertEqual(rows.map(\.line), [1, 4])
+    }
+
+    func testWordLinesReadFrequencyAndTagAndNameABadLine() throws {
+        var d = WordDictionary()
+        try d.add(contentsOf: "吞吐量 300 n\r\n集装箱 2000.5 n\n# 注释\n港口\n", file: "test.txt")
+        XCTAssertEqual(d.count, 3)
+        XCTAssertEqual(d.tag(of: "吞吐量"), "n")
+        XCTAssertEqual(d.segment(Array("集装箱吞吐量".unicodeScalars)).map(\.text), ["集装箱", "吞吐量"])
+        XCTAssertThrowsError(try d.add(contentsOf: "港口 12\n码头 多 n\n", file: "bad.txt")) { error in
+            XCTAssertTrue("\(error)".contains("bad.txt:2"), "\(error)")
+        }
+    }
+
     func testKeyFilterNeverForgetsAKey() {
         var f = KeyFilter()
         let keys = (0..<10_000).map { UInt64($0) &* 0x9E37_79B9 }

@@ -17,14 +17,9 @@ public struct AggregateHandler: StageHandler {
     // between workers), each touched row recomputed once.
     public var batchSize: Int { 16 }
 
-    public init(context: StageContext) {
+    public init(context: StageContext) throws {
         self.context = context
-        func read(_ name: String) -> String {
-            (try? String(contentsOf: context.configDir.appendingPathComponent(name), encoding: .utf8)) ?? ""
-        }
-        let verbs = read("actions.tsv").split(separator: "\n").filter { !$0.hasPrefix("#") }
-            .flatMap { $0.split(separator: "\t").dropFirst().map(String.init) }
-        let subjects = SubjectCanonicalizer(rewrites: read("subject_rewrites.tsv"), actionVerbs: verbs)
+        let subjects = try Lexicon.subjects(configDir: context.configDir)
         self.keys = ReportStore.Keys(metric: { ReportKeyText.key($0) }, subject: { subjects.canonicalize($0, region: $1) })
     }
 

@@ -7,7 +7,7 @@ public enum StageHandlers {
         case .fetch: return FetchHandler(context: context)
         case .clean: return CleanHandler(context: context)
         case .extract: return try ExtractHandler(context: context)
-        case .aggregate: return AggregateHandler(context: context)
+        case .aggregate: return try AggregateHandler(context: context)
         }
     }
 }

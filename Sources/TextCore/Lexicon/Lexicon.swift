@@ -80,13 +80,7 @@ public struct Lexicon: Sendable {
     /// look like news without figures.
     public static func load(configDir: URL) throws -> Lexicon {
         let fm = FileManager.default
-        func read(_ name: String) throws -> String {
-            let url = configDir.appendingPathComponent(name)
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-                throw LexiconError("no \(name) in \(configDir.path): run from the project folder, or point --config (or TIDELINE_CONFIG) at a tideline.toml whose folder holds the lexicons")
-            }
-            return text
-        }
+        func read(_ name: String) throws -> String { try configText(name, in: configDir) }
         func rows(_ name: String) throws -> [(fields: [String], line: Int)] { TSV.rows(try read(name)) }
         var lex = Lexicon()
         for (f, line) in try rows("units.tsv") {
@@ -106,11 +100,7 @@ public struct Lexicon: Sendable {
         }
         lex.qualifiers.sort { $0.word.count > $1.word.count }
         lex.qualifierTraps = try rows("qualifier_traps.txt").map { $0.fields[0] }
-        for (f, line) in try rows("actions.tsv") {
-            guard actionNames.contains(f[0]) else { throw LexiconError("actions.tsv:\(line): unknown action '\(f[0])' (GUIDE.md's list: \(actionNames.sorted().joined(separator: ", ")))") }
-            lex.actions += f.dropFirst().filter { !$0.isEmpty }.map { (verb: $0, action: f[0]) }
-        }
-        lex.actions.sort { $0.verb.count > $1.verb.count }
+        lex.actions = try actions(configDir: configDir)
         for (f, line) in try rows("label_words.tsv") {
             guard f.count >= 2, let role = Role(rawValue: f[0]) else {
                 throw LexiconError("label_words.tsv:\(line): expected role<TAB>word with a role of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -129,6 +119,34 @@ public struct Lexicon: Sendable {
         lex.dictionary = try WordDictionaryCache.load(extraDir: configDir.appendingPathComponent("words"))
         releaseLoaderGarbage()
         return lex
+    }
+}
+
+extension Lexicon {
+    /// A required file of the config folder; missing or unreadable is an error saying where to look.
+    static func configText(_ name: String, in configDir: URL) throws -> String {
+        let url = configDir.appendingPathComponent(name)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw LexiconError("no readable UTF-8 \(name) in \(configDir.path): run from the project folder, or point --config (or TIDELINE_CONFIG) at a tideline.toml whose folder holds the lexicons")
+        }
+        return text
+    }
+
+    /// `actions.tsv`: each action of GUIDE.md's list with the verbs that say it, longest verb first.
+    static func actions(configDir: URL) throws -> [(verb: String, action: String)] {
+        var out: [(verb: String, action: String)] = []
+        for (f, line) in TSV.rows(try configText("actions.tsv", in: configDir)) {
+            guard actionNames.contains(f[0]) else { throw LexiconError("actions.tsv:\(line): unknown action '\(f[0])' (GUIDE.md's list: \(actionNames.sorted().joined(separator: ", ")))") }
+            out += f.dropFirst().filter { !$0.isEmpty }.map { (verb: $0, action: f[0]) }
+        }
+        return out.sorted { $0.verb.count > $1.verb.count }
+    }
+
+    /// What the aggregate stage needs of the config folder, without the word dictionary and the
+    /// gazetteer: milestone subjects as keys (`subject_rewrites.tsv` and the verbs of `actions.tsv`).
+    public static func subjects(configDir: URL) throws -> SubjectCanonicalizer {
+        SubjectCanonicalizer(rewrites: try configText("subject_rewrites.tsv", in: configDir),
+                             actionVerbs: try actions(configDir: configDir).map(\.verb))
     }
 }
 

@@ -16,21 +16,25 @@ struct Metrics: ParsableCommand {
     func run() throws {
         let (session, _) = try db.session()
         defer { session.close() }
-        var conn = try session.connect()
+        // Connected lazily and again after a loss, so the exporter starts and keeps answering while
+        // the database is down, saying so in `tideline_up`.
+        var conn: Connection? = nil
         let stages = Stage.allCases.map(\.rawValue)
-        let render = { () throws -> String in
-            // A lost connection (database restart) is re-opened on the next scrape.
+        let render = { () -> String in
             do {
-                return PrometheusText.render(try QueueAdmin.metrics(conn, stages: stages, silentAfter: silentAfter))
-            } catch let e as PostgresError where e.isConnectionLoss {
-                conn = try session.connect()
-                throw e
+                let c = try conn ?? session.connect()
+                conn = c
+                return PrometheusText.render(try QueueAdmin.metrics(c, stages: stages, silentAfter: silentAfter))
+                    + PrometheusText.status(up: true, release: release, swift: swiftVersion)
+            } catch {
+                if (error as? PostgresError)?.isConnectionLoss ?? true { conn = nil }
+                return PrometheusText.status(up: false, release: release, swift: swiftVersion, error: "\(error)")
             }
         }
-        if once { print(try render(), terminator: ""); return }
+        if once { print(render(), terminator: ""); return }
         let server = try MetricsServer(address: listen)
         try server.bind()
-        note("serving Prometheus metrics on http://\(server.host):\(server.port)/metrics")
-        server.serve(render: render)
+        note("serving Prometheus metrics on http://\(server.host):\(server.port)/metrics (liveness /healthz, readiness /readyz)")
+        server.serve(render: render, ready: { render().contains("\ntideline_up 1\n") })
     }
 }

@@ -197,7 +197,7 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
 
     private func maintainerLoop() throws {
         let db = try connectWithRetry()
-        var lastRescue = Date.distantPast
+        var lastRescue = Date.distantPast, lastRetention = Date.distantPast
         // One maintainer among all workers leads the queue's upkeep (rescuing jobs of silent
         // workers); the others keep trying, and one takes over within a heartbeat of the leader's
         // connection ending.
@@ -217,6 +217,11 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
                     let n = try JobQueue.rescue(db, lease: options.lease)
                     if n > 0 { logger.warning("rescued \(n) job(s) whose worker stopped heartbeating") }
                     lastRescue = Date()
+                }
+                if leading, !options.retention.isEmpty, Date().timeIntervalSince(lastRetention) >= options.retentionInterval {
+                    let n = try QueueAdmin.applyRetention(db, options.retention)
+                    if n > 0 { logger.info("removed \(n) finished job(s) past their retention") }
+                    lastRetention = Date()
                 }
                 if leading, !options.schedules.isEmpty {
                     let n = try JobQueue.enqueueDue(db, schedules: options.schedules, tried: &triedTicks)

@@ -20,6 +20,11 @@ public struct WorkerOptions: Sendable {
     public var synchronousCommit = false
     /// Jobs the maintenance leader enqueues on a schedule (`[sources] interval`).
     public var schedules: [Schedule] = []
+    /// Seconds a finished job is kept, per state (`[queue] retain_*`); the maintenance leader
+    /// removes older ones every `retentionInterval` seconds, rolling their counts into
+    /// `job_totals` first. A state not listed is kept for ever.
+    public var retention: [String: Double] = [:]
+    public var retentionInterval: Double = 60
 
     public init() {}
 

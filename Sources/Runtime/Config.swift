@@ -35,6 +35,10 @@ public struct Config: Sendable {
     public var sourceHomeRegion: String?
     /// Seconds between fetches of each `[sources]` entry; nil: only when enqueued by hand.
     public var sourceInterval: Double?
+    /// Seconds finished jobs are kept, per state (`[queue] retain_succeeded`, `retain_dead`,
+    /// `retain_cancelled`; "forever" keeps them). Succeeded and cancelled jobs a week, dead ones
+    /// a month by default: long enough to inspect, short enough that the table stays small.
+    public var retention: [String: Double] = ["succeeded": 7 * 86_400, "cancelled": 7 * 86_400, "dead": 30 * 86_400]
 
     public init(configDir: URL) { self.configDir = configDir }
 
@@ -122,6 +126,15 @@ public struct Config: Sendable {
                     guard let d = Self.duration(s), d >= 1 else { throw Invalid(key: key, reason: "'\(s)' is not a duration of a second or more (90s, 30m, 6h, 1d)") }
                     sourceInterval = d
                 default: sourceInterval = try positive(key, value)
+                }
+            case "queue.retain_succeeded", "queue.retain_dead", "queue.retain_cancelled":
+                let state = String(key.dropFirst("queue.retain_".count))
+                switch value {
+                case .string("forever"): retention[state] = nil
+                case .string(let s):
+                    guard let d = Self.duration(s) else { throw Invalid(key: key, reason: "'\(s)' is not a duration (90s, 30m, 6h, 7d, 2w) or forever") }
+                    retention[state] = d
+                default: retention[state] = try positive(key, value, allowZero: true)
                 }
             case "fetch.user_agent": web.userAgent = try string(key, value)
             case "fetch.delay": web.delay = try positive(key, value, allowZero: true)
@@ -220,6 +233,7 @@ public struct Config: Sendable {
         o.shutdownDeadline = shutdownDeadline
         o.backoff = backoff
         o.synchronousCommit = synchronousCommit
+        o.retention = retention
         return o
     }
 }

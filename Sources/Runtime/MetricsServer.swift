@@ -47,8 +47,9 @@ public final class MetricsServer {
     }
 
     /// Serves until the process ends. `render` is called per scrape; an error it throws becomes
-    /// a 503 with the message, so Prometheus records the scrape as failed.
-    public func serve(render: () throws -> String) -> Never {
+    /// a 503 with the message, so Prometheus records the scrape as failed. `GET /healthz` says the
+    /// process answers (liveness); `GET /readyz` answers 200 when `ready` does, else 503.
+    public func serve(render: () throws -> String, ready: () -> Bool = { true }) -> Never {
         while true {
             let client = accept(fd, nil, nil)
             guard client >= 0 else { continue }
@@ -59,8 +60,12 @@ public final class MetricsServer {
             let response: (Int, String, String)
             if parts.count >= 2, parts[0] == "GET", parts[1] == "/metrics" || parts[1].hasPrefix("/metrics?") {
                 do { response = (200, "OK", try render()) } catch { response = (503, "Service Unavailable", "\(error)\n") }
+            } else if parts.count >= 2, parts[0] == "GET", parts[1] == "/healthz" {
+                response = (200, "OK", "ok\n")
+            } else if parts.count >= 2, parts[0] == "GET", parts[1] == "/readyz" {
+                response = ready() ? (200, "OK", "ready\n") : (503, "Service Unavailable", "the database cannot be read; see tideline_up in /metrics\n")
             } else if parts.count >= 2, parts[0] == "GET", parts[1] == "/" {
-                response = (200, "OK", "tideline metrics: GET /metrics\n")
+                response = (200, "OK", "tideline metrics: GET /metrics, /healthz, /readyz\n")
             } else {
                 response = (404, "Not Found", "GET /metrics\n")
             }

@@ -31,6 +31,15 @@ final class ConfigTests: XCTestCase {
         assertInvalid("[worker\nlease = 3\n", key: "tideline.toml", reason: "line 1: a section header")
     }
 
+    func testRetentionTakesDurationsOrForever() throws {
+        let c = try load("[queue]\nretain_succeeded = \"3d\"\nretain_dead = \"forever\"\n[fetch]\nuser_agent = \"probe/1\"\n",
+                         env: ["TIDELINE_QUEUE_RETAIN_CANCELLED": "1h"])
+        XCTAssertEqual(c.retention, ["succeeded": 3 * 86_400, "cancelled": 3_600])
+        XCTAssertEqual(c.workerOptions(stage: "clean").retention, c.retention)
+        XCTAssertEqual(c.web.userAgent, "probe/1")
+        assertInvalid("[queue]\nretain_dead = \"soon\"\n", key: "queue.retain_dead", reason: "not a duration")
+    }
+
     func testTheEnvironmentOverridesTheFileAndIsCheckedTheSameWay() throws {
         let c = try load("[worker]\nlease = 30\n[stages.extract]\nconcurrency = 2\n",
                          env: ["TIDELINE_WORKER_LEASE": "5", "DATABASE_URL": "postgresql://db/x",

@@ -129,5 +129,19 @@ final class QueueCLITests: XCTestCase {
         XCTAssertTrue(body.contains("# TYPE tideline_jobs gauge"), body)
         XCTAssertTrue(body.contains("tideline_jobs{stage=\"extract\",state=\"available\"} 1"), body)
         XCTAssertTrue(body.contains("tideline_oldest_available_job_age_seconds{stage=\"extract\"}"), body)
+        XCTAssertTrue(body.contains("\ntideline_up 1\n"), body)
+        XCTAssertTrue(body.contains("tideline_build_info{version=\""), body)
+        XCTAssertEqual(try String(contentsOf: URL(string: "http://127.0.0.1:\(port)/healthz")!, encoding: .utf8), "ok\n")
+        XCTAssertEqual(try String(contentsOf: URL(string: "http://127.0.0.1:\(port)/readyz")!, encoding: .utf8), "ready\n")
+    }
+
+    /// With no database to read, the exporter still answers: `tideline_up 0` and the reason, so an
+    /// alert can tell an outage from a dead exporter.
+    func testMetricsSayTheDatabaseIsDownInASeries() throws {
+        let (status, out) = try tideline(["metrics", "--once", "--database-url", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"])
+        XCTAssertEqual(status, 0, out)
+        XCTAssertTrue(out.contains("\ntideline_up 0\n"), out)
+        XCTAssertTrue(out.contains("# tideline_up 0: "), out)
+        XCTAssertTrue(out.contains("tideline_build_info{"), out)
     }
 }

@@ -27,6 +27,39 @@ final class OperationsTests: ProbeTestCase {
         XCTAssertEqual(try count(db, "SELECT count(*) FROM probe_output"), 5)
     }
 
+    /// Issue 15: retention by the maintenance leader removes old finished jobs of the states it
+    /// is given, in batches, and nothing running, available or of other states; the processed
+    /// counter does not go down.
+    func testRetentionRemovesOldFinishedJobsOnly() throws {
+        let ids = try JobQueue.enqueue(db, (0..<7).map { NewJob(stage: "probe", payload: "{\"n\": \($0)}") })
+        try db.execute("""
+            UPDATE jobs SET state = CASE WHEN id = ANY($1::bigint[]) THEN 'succeeded' ELSE 'dead' END,
+                   started_at = now() - interval '2 days', finished_at = now() - interval '2 days'
+             WHERE id = ANY($2::bigint[])
+            """, [PostgresArray(Array(ids[0..<3])), PostgresArray(Array(ids[0..<5]))])
+        try db.execute("UPDATE jobs SET finished_at = now() WHERE id = $1", [ids[2]])   // a recent success
+        try db.execute("UPDATE jobs SET state = 'running', locked_by = 'w' WHERE id = $1", [ids[5]])
+        let processedBefore = PrometheusText.render(try QueueAdmin.metrics(db, stages: ["probe"], silentAfter: 30))
+            .split(separator: "\n").first { $0.hasPrefix("tideline_jobs_processed_total") }
+
+        XCTAssertEqual(try QueueAdmin.applyRetention(db, ["succeeded": 86_400], batch: 1), 2, "two succeeded jobs older than a day, one per batch")
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM jobs"), 5)
+        XCTAssertEqual(try state(db, ids[2]), "succeeded")
+        XCTAssertEqual(try state(db, ids[3]), "dead", "dead jobs have their own retention")
+        XCTAssertEqual(try state(db, ids[5]), "running")
+        XCTAssertEqual(try state(db, ids[6]), "available")
+        let processedAfter = PrometheusText.render(try QueueAdmin.metrics(db, stages: ["probe"], silentAfter: 30))
+            .split(separator: "\n").first { $0.hasPrefix("tideline_jobs_processed_total") }
+        XCTAssertEqual(processedAfter, processedBefore, "pruned jobs stay counted")
+
+        // The leader of a running worker applies it on its own.
+        let worker = try startProbe(["--retain-succeeded", "3600"])
+        defer { worker.terminate(); worker.waitUntilExit() }
+        try db.execute("UPDATE jobs SET finished_at = now() - interval '2 hours' WHERE id = $1", [ids[2]])
+        XCTAssertTrue(try eventually(timeout: 15) { try count(db, "SELECT count(*) FROM jobs WHERE id = $1", [ids[2]]) == 0 })
+        XCTAssertEqual(try state(db, ids[3]), "dead")
+    }
+
     func testRetryingADeadJobCompletesIt() throws {
         let id = try JobQueue.enqueue(db, [NewJob(stage: "probe", payload: "{\"fail\": \"until_allowed\"}")])[0]
         let worker = try startProbe()

@@ -82,6 +82,17 @@ extension QueueAdmin {
 
 /// Prometheus' text exposition format (version 0.0.4).
 public enum PrometheusText {
+    /// Whether this scrape could read the queue, and which release answers: a database outage is
+    /// a series (`tideline_up 0`, alertable), not a failed scrape that looks like a dead exporter.
+    public static func status(up: Bool, release: String, swift: String, error: String? = nil) -> String {
+        var out = "# HELP tideline_up Whether this scrape read the queue from PostgreSQL (1) or could not (0).\n# TYPE tideline_up gauge\n"
+        if let error { out += "# tideline_up 0: \(error.split(whereSeparator: \.isNewline).joined(separator: " "))\n" }
+        out += "tideline_up \(up ? 1 : 0)\n"
+        out += "# HELP tideline_build_info The release serving these metrics.\n# TYPE tideline_build_info gauge\n"
+        out += "tideline_build_info{version=\"\(esc(release))\",swift=\"\(esc(swift))\"} 1\n"
+        return out
+    }
+
     public static func render(_ m: MetricsSnapshot) -> String {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String) {

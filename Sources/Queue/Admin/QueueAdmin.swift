@@ -106,10 +106,15 @@ public enum QueueAdmin {
     /// Deletes finished jobs (succeeded, dead, cancelled) older than `seconds`; returns how many.
     /// In the same statement their counts, failures and durations are added to `job_totals`, so
     /// the metrics' counters never go down.
-    public static func prune(_ db: Connection, olderThan seconds: Double, states: [String] = ["succeeded", "dead", "cancelled"]) throws -> Int {
+    /// `limit` deletes at most that many, oldest first (the retention leader works in batches, so
+    /// no statement holds locks on a large part of the table).
+    public static func prune(_ db: Connection, olderThan seconds: Double, states: [String] = ["succeeded", "dead", "cancelled"],
+                             limit: Int? = nil) throws -> Int {
         try db.query("""
             WITH gone AS (
-                DELETE FROM jobs WHERE state = ANY($2::text[]) AND finished_at < now() - make_interval(secs => $1)
+                DELETE FROM jobs WHERE id IN (
+                    SELECT id FROM jobs WHERE state = ANY($2::text[]) AND finished_at < now() - make_interval(secs => $1)
+                     ORDER BY finished_at LIMIT $4)
                 RETURNING stage, state, jsonb_array_length(errors) AS failures,
                           CASE WHEN state = 'succeeded' AND started_at IS NOT NULL
                                THEN extract(epoch FROM finished_at - started_at)::float8 END AS d),
@@ -131,7 +136,23 @@ public enum QueueAdmin {
                                     FROM unnest(t.buckets, EXCLUDED.buckets) WITH ORDINALITY AS u(a, b, k))
                 RETURNING 1)
             SELECT count(*)::int FROM gone
-            """, [seconds, PostgresArray(states), PostgresArray(MetricsSnapshot.buckets)]).first!.decode(Int.self, 0)
+            """, [seconds, PostgresArray(states), PostgresArray(MetricsSnapshot.buckets), limit]).first!.decode(Int.self, 0)
+    }
+
+    /// The leader's retention pass: for each finished state, the jobs older than its retention,
+    /// in batches of `batch`, at most `maxBatches` per state and pass (the next pass goes on).
+    /// Returns how many were removed. Running and available jobs are never touched.
+    public static func applyRetention(_ db: Connection, _ retention: [String: Double], batch: Int = 1_000, maxBatches: Int = 10) throws -> Int {
+        var removed = 0
+        for (state, seconds) in retention.sorted(by: { $0.key < $1.key }) {
+            precondition(JobState(rawValue: state)?.isFinished == true, "retention applies to finished states only")
+            for _ in 0..<maxBatches {
+                let n = try prune(db, olderThan: seconds, states: [state], limit: batch)
+                removed += n
+                if n < batch { break }
+            }
+        }
+        return removed
     }
 
     public struct WorkerRow: Sendable, Codable, Equatable {

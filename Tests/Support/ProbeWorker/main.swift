@@ -48,6 +48,11 @@ options.lease = Double(option("--lease") ?? "30") ?? 30
 options.pollInterval = Double(option("--poll-interval") ?? "1") ?? 1
 options.once = args.contains("--once")
 options.backoff = Backoff(base: Double(option("--backoff") ?? "0.05") ?? 0.05, max: 1)
+// --retain-succeeded SECONDS: the maintenance leader removes succeeded jobs older than that, every 0.2 s.
+if let s = option("--retain-succeeded"), let seconds = Double(s) {
+    options.retention = ["succeeded": seconds]
+    options.retentionInterval = 0.2
+}
 // --schedule KEY:SECONDS: a probe job enqueued every SECONDS by the maintenance leader.
 if let s = option("--schedule"), let colon = s.lastIndex(of: ":"), let interval = Double(s[s.index(after: colon)...]) {
     options.schedules = [Schedule(key: String(s[..<colon]), interval: interval, job: NewJob(stage: "probe", payload: "{}"))]

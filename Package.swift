@@ -39,7 +39,7 @@ let package = Package(
         // Schema migrations and the pipeline's own tables (documents, articles, extractions, reports).
         .target(name: "Store", dependencies: ["Postgres", "TextCore"], path: "Sources/Store"),
         // The reports as pure functions of their rows: the terminal table and the HTML page.
-        .target(name: "Reports", dependencies: ["Postgres", "Queue"], path: "Sources/Reports"),
+        .target(name: "Reports", dependencies: ["Postgres", "Queue", "TextCore"], path: "Sources/Reports"),
         // The pure text core: decoding, cleaning, numbers, dates, extraction, aggregation keys.
         .target(name: "TextCore", dependencies: ["CLibXML2", "CLibOpenCC"], path: "Sources/TextCore"),
         // One folder per stage: thin handlers that claim, call the core, write and hand off.

@@ -146,20 +146,34 @@ final class AggregateTests: XCTestCase {
         let (code, out) = try Workdir.run(["report", "--html", page.path], in: dir, env: ["DATABASE_URL": conninfo])
         XCTAssertEqual(code, 0, out)
 
-        let shot = dir.appendingPathComponent("report.png")
-        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,2400"]
-        let (shotCode, shotOut) = try Workdir.run(flags + ["--screenshot=\(shot.path)", page.absoluteString], in: dir, executable: chromium)
-        XCTAssertEqual(shotCode, 0, shotOut)
-        let png = try Data(contentsOf: shot)
-        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "a PNG")
-        XCTAssertGreaterThan(png.count, 20_000, "a page with content, not a blank screenshot")
+        // A desktop and a phone: both render (TIDELINE_SCREENSHOTS=DIR keeps them to look at).
+        let keep = ProcessInfo.processInfo.environment["TIDELINE_SCREENSHOTS"].map { URL(fileURLWithPath: $0) }
+        for width in [1400, 390] {
+            let shot = (keep ?? dir).appendingPathComponent("report-\(width).png")
+            let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=\(width),2400"]
+            let (shotCode, shotOut) = try Workdir.run(flags + ["--screenshot=\(shot.path)", page.absoluteString], in: dir, executable: chromium)
+            XCTAssertEqual(shotCode, 0, shotOut)
+            let png = try Data(contentsOf: shot)
+            XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "a PNG")
+            XCTAssertGreaterThan(png.count, 20_000, "a page with content at \(width) px, not a blank screenshot")
+        }
 
+        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,2400"]
         let (domCode, dom) = try Workdir.run(flags + ["--dump-dom", page.absoluteString], in: dir, executable: chromium)
         XCTAssertEqual(domCode, 0)
         XCTAssertTrue(dom.contains("id=\"indicators\""), dom)
         XCTAssertTrue(dom.contains("1,017,600"))
         XCTAssertTrue(dom.contains("多层次长期护理保障体系"))
         XCTAssertTrue(dom.contains("<details>"), "evidence folds open")
+        XCTAssertTrue(dom.contains("id=\"filters\""), "the page has its filters")
+        XCTAssertTrue(dom.contains("<mark>"), "figures are marked in their sentences")
+        XCTAssertFalse(dom.contains("hidden=\"\""), "nothing hidden without a filter")
+
+        // The script filters: a linked view of one metric hides the other rows.
+        let (filteredCode, filtered) = try Workdir.run(flags + ["--dump-dom", page.absoluteString + "#q=%E5%8F%82%E4%BF%9D"], in: dir, executable: chromium)
+        XCTAssertEqual(filteredCode, 0)
+        XCTAssertTrue(filtered.contains("hidden=\"\""), "rows not about 参保 are hidden")
+        XCTAssertTrue(filtered.contains("显示 "), "the count of what is shown")
     }
 
     private func launchIn(_ dir: URL, _ exe: URL, _ args: [String]) throws -> Process {

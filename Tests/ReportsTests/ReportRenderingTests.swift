@@ -62,13 +62,45 @@ final class ReportRenderingTests: XCTestCase {
         let html = HTMLReport.render(data)
         XCTAssertFalse(html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"),
                        "no network references but the SVG namespace")
-        XCTAssertFalse(html.contains("<script"))
+        XCTAssertFalse(html.contains("<script src"), "the page's script is inline")
         XCTAssertFalse(html.contains("<link"))
         XCTAssertEqual(html.components(separatedBy: "<svg").count - 1, 1, "one chart: one series has two periods")
         XCTAssertTrue(html.contains("甬舟铁路&lt;金塘隧道&gt;"), "text is escaped")
-        XCTAssertTrue(html.contains("<details><summary>1 source</summary>"))
+        XCTAssertTrue(html.contains("<details><summary>1 处来源</summary>"))
         XCTAssertTrue(html.contains("class=\"num bad\">1<"), "dead jobs stand out in the queue summary")
-        XCTAssertTrue(html.contains("(planned)"))
+        XCTAssertTrue(html.contains("建成（计划）"), "actions and kinds in Chinese")
+        XCTAssertTrue(html.contains("不少于12"), "a qualifier in words")
+        XCTAssertTrue(html.contains("id=\"filters\""))
+        XCTAssertTrue(html.contains("data-region=\"舟山市\""), "rows carry what the filters read")
+        XCTAssertLessThan(html.range(of: "id=\"charts\"")!.lowerBound, html.range(of: "id=\"queue\"")!.lowerBound, "analysts first, the queue last")
+        XCTAssertTrue(html.contains("<mark>40100</mark>"), "the figure is marked in its sentence: \(html)")
+    }
+
+    func testEvidenceMarksTheNumberThatReadsAsTheFigureAndLinksWebSources() {
+        XCTAssertEqual(HTMLReport.marked("参保人数达101.76万人，增长3%。", value: 1_017_600), "参保人数达<mark>101.76万</mark>人，增长3%。")
+        XCTAssertEqual(HTMLReport.marked("增长3%，达到5<6。", value: 7), "增长3%，达到5&lt;6。", "no match: the sentence, escaped")
+        XCTAssertEqual(HTMLReport.marked("两项，共三千万元", value: 3e7), "两项，共<mark>三千万</mark>元")
+        let refs = [SourceRef(sourceID: "https://news.example.cn/a.html", published: "2025-01-02", evidence: "句", label: "x"),
+                    SourceRef(sourceID: "https://news.example.cn/a.html", published: "2025-01-02", evidence: "句", label: "y")]
+        let html = HTMLReport.sources(refs, value: nil)
+        XCTAssertTrue(html.contains("<summary>1 处来源</summary>"), "the same sentence twice is one source: \(html)")
+        XCTAssertTrue(html.contains("<a href=\"https://news.example.cn/a.html\""), html)
+    }
+
+    func testTheTimeAxisPlacesPeriodsAtTheirDatesWithReadableTicks() {
+        XCTAssertEqual(Chart.time("2023"), 2023.5)
+        XCTAssertEqual(Chart.time("2023-01/2023-09"), 2023 + 8.5 / 12)
+        XCTAssertNil(Chart.time("去年"))
+        let ticks = Chart.timeTicks(from: 2010.5, to: 2024.5)
+        XCTAssertLessThanOrEqual(ticks.count, 7, "fourteen years: every few years labelled, not every point")
+        XCTAssertEqual(ticks.first?.1, "2011")
+        XCTAssertEqual(Chart.timeTicks(from: 2024.04, to: 2024.96).map(\.1), ["2024-04", "2024-07", "2024-10"])
+        XCTAssertEqual(Chart.niceTicks(lo: 0, hi: 1_017_600), [0, 500_000, 1_000_000, 1_500_000])
+        // A dozen monthly points: one chart, every point drawn, ticks thinned.
+        let months = (1...12).map { row("月度指标", String(format: "2024-%02d", $0), Double($0 * 10)) }
+        let svg = Chart.svg(months)
+        XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 12)
+        XCTAssertLessThanOrEqual(svg.components(separatedBy: "class=\"tick\"").count - 1, 7)
     }
 
     func testNumbersReadTheWayReportsWriteThem() {

@@ -23,7 +23,7 @@ public enum ChineseNumber {
     static func bigUnit(_ s: Unicode.Scalar) -> Double? {
         switch s { case "万": return 1e4; case "亿": return 1e8; default: return nil }
     }
-    static func isChineseNumeral(_ s: Unicode.Scalar) -> Bool { digit(s) != nil || smallUnit(s) != nil }
+    public static func isChineseNumeral(_ s: Unicode.Scalar) -> Bool { digit(s) != nil || smallUnit(s) != nil }
 
     public struct Parsed: Equatable, Sendable {
         public var value: Double

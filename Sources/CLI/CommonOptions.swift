@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Postgres
 import Runtime
+import Store
 
 /// Options every database command takes.
 struct DatabaseOptions: ParsableArguments {
@@ -15,6 +17,20 @@ struct DatabaseOptions: ParsableArguments {
     func session() throws -> (DatabaseSession, Config) {
         let config = try loadConfig()
         return (try DatabaseSession(explicit: databaseURL, config: config, notice: note), config)
+    }
+}
+
+extension DatabaseSession {
+    /// A connection for a command that only reads or steers (report, export, queue, eval): it
+    /// does not migrate, so an older schema is named, with what to run, instead of failing on a
+    /// missing column.
+    func connectReading() throws -> Connection {
+        let conn = try connect()
+        let pending = try Migrator.pending(conn)
+        guard pending.isEmpty else {
+            throw CLIError("the database's schema is at version \(try Migrator.currentVersion(conn)) and this tideline needs \(pending.last!): run `tideline migrate` (workers and `tideline up` migrate when they start)")
+        }
+        return conn
     }
 }
 

@@ -19,7 +19,7 @@ struct Eval: ParsableCommand {
         let scorer = try GoldScorer(goldJSON: data)
         let (session, _) = try db.session()
         defer { session.close() }
-        let conn = try session.connect()
+        let conn = try session.connectReading()
         func rows(_ what: String) throws -> [GoldScorer.Row] {
             try GoldScorer.rows(jsonl: try Exports.jsonl(try Exports.rows(conn, what)))
         }

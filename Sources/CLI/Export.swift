@@ -24,7 +24,7 @@ struct Export: ParsableCommand {
     func run() throws {
         let (session, _) = try db.session()
         defer { session.close() }
-        let conn = try session.connect()
+        let conn = try session.connectReading()
         let rows = try Exports.rows(conn, what)
         let text = format == "jsonl" ? try Exports.jsonl(rows) : (bom ? "\u{FEFF}" : "") + Exports.csv(rows)
         if let output {

@@ -29,7 +29,7 @@ struct QueueCommand: ParsableCommand {
     static func withDatabase<T>(_ db: DatabaseOptions, _ body: (Connection) throws -> T) throws -> T {
         let (session, _) = try db.session()
         defer { session.close() }
-        return try body(try session.connect())
+        return try body(try session.connectReading())
     }
 
     struct Stats: ParsableCommand {
@@ -204,7 +204,7 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             let (session, _) = try db.session()
             defer { session.close() }
-            let conn = try session.connect()
+            let conn = try session.connectReading()
             var n = 0
             while count == 0 || n < count {
                 let stats = try QueueAdmin.stats(conn, stages: QueueCommand.stages, window: 60)

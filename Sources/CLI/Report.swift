@@ -29,7 +29,7 @@ struct Report: ParsableCommand {
     func run() throws {
         let (session, _) = try db.session()
         defer { session.close() }
-        let conn = try session.connect()
+        let conn = try session.connectReading()
         let data = try ReportQueries.load(conn, filter: ReportFilter(region: region, metric: metric, since: since))
         if let html {
             try HTMLReport.render(data).write(toFile: html, atomically: true, encoding: .utf8)

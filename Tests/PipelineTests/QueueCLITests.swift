@@ -39,6 +39,16 @@ final class QueueCLITests: XCTestCase {
         XCTAssertTrue(version.hasPrefix("tideline "), version)
     }
 
+    /// A command that reads does not migrate; an older schema is named with what to run.
+    func testReadingCommandsNameAnUnmigratedSchema() throws {
+        let bare = try TestPostgres.freshDatabase(migrated: false)
+        for args in [["report"], ["export", "series"], ["queue", "stats"]] {
+            let (code, out) = try Workdir.run(args, in: dir, env: ["DATABASE_URL": bare])
+            XCTAssertEqual(code, 1, out)
+            XCTAssertTrue(out.contains("run `tideline migrate`"), "\(args): \(out)")
+        }
+    }
+
     func testAnOperatorInspectsAndSteersJobs() throws {
         let ids = try JobQueue.enqueue(db, (1...3).map { try NewJob(stage: .clean, encoding: ["document_id": $0]) })
         try db.execute("""

@@ -27,6 +27,11 @@ let package = Package(
                        providers: [.apt(["libopencc-dev"]), .brew(["opencc"])]),
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        // libcurl for the fetch stage: it can be told which checked address to connect to
+        // (CURLOPT_RESOLVE), which URLSession cannot, so a host's DNS cannot change between the
+        // address check and the connection.
+        .systemLibrary(name: "CLibCurl", path: "Sources/CLibCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
 
         // prctl(PR_SET_PDEATHSIG) for workers started by `up` (variadic C, so a C shim).
         .target(name: "CProcessShims", path: "Sources/CProcessShims"),
@@ -44,7 +49,7 @@ let package = Package(
         .target(name: "TextCore", dependencies: ["CLibXML2", "CLibOpenCC"], path: "Sources/TextCore"),
         // One folder per stage: thin handlers that claim, call the core, write and hand off.
         .target(name: "Stages", dependencies: [
-            "Queue", "Store", "TextCore", .product(name: "Logging", package: "swift-log"),
+            "Queue", "Store", "TextCore", "CLibCurl", .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Stages"),
         // What the CLI and the workers share: configuration, the embedded server, worker commands.
         .target(name: "Runtime", dependencies: [

@@ -17,6 +17,36 @@ final class DeployTests: XCTestCase {
         XCTAssertEqual(String(line), "let workers = [" + stages.map { "\"tideline-\($0)\"" }.joined(separator: ", ") + "]")
     }
 
+    /// The runtime image installs the Debian package of every C library the executables link
+    /// directly (read from their ELF NEEDED entries; Swift's own libraries are linked statically
+    /// in the image, libc's family is in every Debian image).
+    func testTheDockerRuntimeInstallsEveryLibraryTheExecutablesLink() throws {
+        let dockerfile = try String(contentsOf: deploy.appendingPathComponent("docker/Dockerfile"), encoding: .utf8)
+        let runtime = try XCTUnwrap(dockerfile.components(separatedBy: "FROM debian").last)
+        let base: Set<String> = ["libc.so.6", "libm.so.6", "libgcc_s.so.1", "libdl.so.2", "libpthread.so.0", "librt.so.1", "libutil.so.1"]
+        var checked = 0
+        for exe in ["tideline"] + stages.map({ "tideline-\($0)" }) {
+            let (code, elf) = try Workdir.run(["-d", TestPostgres.productsDirectory.appendingPathComponent(exe).path],
+                                              in: TestPostgres.packageRoot, executable: URL(fileURLWithPath: "/usr/bin/readelf"))
+            XCTAssertEqual(code, 0, elf)
+            let needed = elf.split(separator: "\n").compactMap { line -> String? in
+                guard line.contains("(NEEDED)"), let a = line.firstIndex(of: "["), let b = line.lastIndex(of: "]") else { return nil }
+                return String(line[line.index(after: a)..<b])
+            }.filter { !base.contains($0) && !$0.hasPrefix("libswift") && !$0.hasPrefix("libFoundation") && !$0.hasPrefix("lib_Foundation")
+                       && !$0.hasPrefix("libdispatch") && !$0.hasPrefix("libBlocksRuntime") }
+            for lib in needed {
+                let (_, found) = try Workdir.run(["-c", "dpkg -S \"$(readlink -f \"$(ldconfig -p | awk '$1 == \"\(lib)\" {print $NF; exit}')\")\" | cut -d: -f1"],
+                                                 in: TestPostgres.packageRoot, executable: URL(fileURLWithPath: "/bin/sh"))
+                let package = found.trimmingCharacters(in: .whitespacesAndNewlines)
+                XCTAssertFalse(package.isEmpty, "\(exe) links \(lib), which no Debian package here provides")
+                XCTAssertTrue(runtime.contains(" \(package) ") || runtime.contains(" \(package)\n") || runtime.contains(" \(package) \\"),
+                              "\(exe) links \(lib) (Debian \(package)); the runtime image does not install it")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 0)
+    }
+
     func testSystemdUnitsAreTemplatesThatStartTheirStage() throws {
         for stage in stages {
             let text = try String(contentsOf: deploy.appendingPathComponent("systemd/tideline-\(stage)@.service"), encoding: .utf8)

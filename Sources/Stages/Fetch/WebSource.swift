@@ -28,7 +28,7 @@ struct WebSource {
         var current = url
         var hops = 0
         while true {
-            try checkAddress(current)
+            let pin = try checkAddress(current)
             var headers = ["User-Agent": policy.userAgent, "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5",
                            "Accept-Language": "zh-CN,zh;q=0.9"]
             // Validators belong to the source's stored copy; ask conditionally on the first hop only.
@@ -36,7 +36,7 @@ struct WebSource {
                 if let e = v.etag { headers["If-None-Match"] = e }
                 if let m = v.lastModified { headers["If-Modified-Since"] = m }
             }
-            let response = try politely(current, tx: tx) { try request(current, headers: headers) }
+            let response = try politely(current, pin: pin, tx: tx) { try request(current, headers: headers, pin: pin) }
             switch response.status {
             case 200..<300:
                 return .body(finalURL: current, bytes: response.body, contentType: response.headers["content-type"] ?? "",
@@ -66,9 +66,9 @@ struct WebSource {
         }
     }
 
-    private func request(_ url: URL, headers: [String: String]) throws -> HTTPClient.Response {
+    private func request(_ url: URL, headers: [String: String], pin: String?) throws -> HTTPClient.Response {
         do {
-            return try HTTPClient.get(url, headers: headers, timeout: policy.timeout, maxBytes: maxBytes)
+            return try HTTPClient.get(url, headers: headers, timeout: policy.timeout, maxBytes: maxBytes, pin: pin)
         } catch let f as HTTPClient.Failure {
             if case .tooLarge = f { throw PermanentJobError(f.description) }
             throw Transient(description: f.description)   // timeouts, refused connections, resets
@@ -77,7 +77,7 @@ struct WebSource {
 
     /// One request at a time per host, `delay` (or the robots Crawl-delay) apart, and only what
     /// robots.txt allows. The host lock is held until the hand-off transaction ends.
-    private func politely(_ url: URL, tx: Connection, _ body: () throws -> HTTPClient.Response) throws -> HTTPClient.Response {
+    private func politely(_ url: URL, pin: String?, tx: Connection, _ body: () throws -> HTTPClient.Response) throws -> HTTPClient.Response {
         let host = Self.hostKey(url)
         var since = try FetchStore.lockHost(tx, host: host)
         func waitTurn(_ delay: Double) throws {
@@ -87,7 +87,7 @@ struct WebSource {
         }
         var delay = policy.delay
         if policy.obeyRobots, url.path != "/robots.txt" {
-            let robots = try self.robots(for: url, host: host, tx: tx, waitTurn: { try waitTurn(policy.delay) })
+            let robots = try self.robots(for: url, host: host, pin: pin, tx: tx, waitTurn: { try waitTurn(policy.delay) })
             delay = max(delay, min(robots.crawlDelay ?? 0, 60))
             let target = url.path.isEmpty ? "/" : url.path + (url.query.map { "?" + $0 } ?? "")
             guard robots.allows(target) else {
@@ -98,13 +98,13 @@ struct WebSource {
         return try body()
     }
 
-    private func robots(for url: URL, host: String, tx: Connection, waitTurn: () throws -> Void) throws -> Robots {
+    private func robots(for url: URL, host: String, pin: String?, tx: Connection, waitTurn: () throws -> Void) throws -> Robots {
         let cached = try FetchStore.robots(tx, host: host, maxAge: policy.robotsMaxAge)
         if cached.fresh { return cached.text.map { Robots(parsing: $0, userAgent: "tideline") } ?? .allowAll }
         var c = URLComponents(url: url, resolvingAgainstBaseURL: true)!
         c.path = "/robots.txt"; c.query = nil; c.fragment = nil
         try waitTurn()
-        let response = try request(c.url!, headers: ["User-Agent": policy.userAgent])
+        let response = try request(c.url!, headers: ["User-Agent": policy.userAgent], pin: pin)
         switch response.status {
         case 200..<300:
             let text = String(decoding: response.body, as: UTF8.self)
@@ -119,8 +119,10 @@ struct WebSource {
         }
     }
 
-    /// Refuses loopback, private, link-local … addresses unless the host is allow-listed.
-    func checkAddress(_ url: URL) throws {
+    /// Refuses loopback, private, link-local … addresses unless the host is allow-listed. Returns
+    /// the checked address the request must connect to (every address the name resolves to is
+    /// checked; the first is used), or nil for an allow-listed host.
+    func checkAddress(_ url: URL) throws -> String? {
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw PermanentJobError("\(url.absoluteString): only http and https are fetched")
         }
@@ -132,12 +134,15 @@ struct WebSource {
         if policy.allowHosts.contains(where: { entry in
             let e = entry.lowercased()
             return e == "\(bare):\(port)" || e == "[\(bare)]:\(port)" || (e == bare && port == (scheme == "https" ? 443 : 80))
-        }) { return }
-        for address in try Self.resolve(bare) {
+        }) { return nil }
+        let addresses = try Self.resolve(bare)
+        for address in addresses {
             if let why = AddressPolicy.refusal(address) {
                 throw PermanentJobError("refused \(url.absoluteString): \(bare) resolves to \(address), \(why). Add the host to fetch.allow_hosts in config/tideline.toml to fetch it anyway")
             }
         }
+        guard let first = addresses.first else { throw Transient(description: "cannot resolve \(bare): no address") }
+        return first
     }
 
     /// The key of a host's rate limit and robots.txt: host, and the port when one is written.

@@ -145,12 +145,19 @@ struct QueueCommand: ParsableCommand {
         @OptionGroup var db: DatabaseOptions
         @Option(help: "A duration: 30s, 15m, 12h, 7d.") var olderThan: String
         @Flag(help: "Keep dead jobs (their errors) whatever their age.") var keepDead = false
+        @Flag(help: "Say how many jobs of each stage and state would go; delete nothing.") var dryRun = false
 
         func validate() throws { _ = try Duration.seconds(olderThan) }
 
         func run() throws {
             let seconds = try Duration.seconds(olderThan)
             let states = keepDead ? ["succeeded", "cancelled"] : ["succeeded", "dead", "cancelled"]
+            if dryRun {
+                let counts = try QueueCommand.withDatabase(db) { try QueueAdmin.prunable($0, olderThan: seconds, states: states) }
+                for c in counts { print("\(c.stage)\t\(c.state)\t\(c.count)") }
+                print("would prune \(counts.reduce(0) { $0 + $1.count }) finished job(s) older than \(olderThan) (dry run: nothing deleted)")
+                return
+            }
             let n = try QueueCommand.withDatabase(db) { try QueueAdmin.prune($0, olderThan: seconds, states: states) }
             print("pruned \(n) finished job(s) older than \(olderThan)")
         }

@@ -139,6 +139,19 @@ public enum QueueAdmin {
             """, [seconds, PostgresArray(states), PostgresArray(MetricsSnapshot.buckets), limit]).first!.decode(Int.self, 0)
     }
 
+    /// What `prune` would delete, per stage and state (the same condition, read only).
+    public struct StateCount: Sendable, Equatable { public let stage: String, state: String, count: Int }
+
+    public static func prunable(_ db: Connection, olderThan seconds: Double, states: [String]) throws -> [StateCount] {
+        try db.query("""
+            SELECT stage, state, count(*)::int FROM jobs
+             WHERE state = ANY($2::text[]) AND finished_at < now() - make_interval(secs => $1)
+             GROUP BY 1, 2 ORDER BY 1, 2
+            """, [seconds, PostgresArray(states)]).rows.map {
+            StateCount(stage: try $0.decode(String.self, 0), state: try $0.decode(String.self, 1), count: try $0.decode(Int.self, 2))
+        }
+    }
+
     /// The leader's retention pass: for each finished state, the jobs older than its retention,
     /// in batches of `batch`, at most `maxBatches` per state and pass (the next pass goes on).
     /// Returns how many were removed. Running and available jobs are never touched.

@@ -41,12 +41,26 @@ enum JobQueries {
                run_at = CASE WHEN $4::boolean OR attempts >= max_attempts THEN run_at
                              ELSE now() + $3::float8 * interval '1 second' END,
                finished_at = CASE WHEN $4::boolean OR attempts >= max_attempts THEN clock_timestamp() END,
-               last_error = $5,
+               last_error = $5, snoozes = 0,
                errors = errors || jsonb_build_array(jsonb_build_object(
                    'attempt', attempts, 'at', now(), 'worker', $2::text, 'error', $5::text, 'permanent', $4::boolean)),
                heartbeat_at = NULL
          WHERE id = $1 AND state = 'running' AND locked_by = $2
         RETURNING state
+        """
+
+    /// Not now, not a failure: back to `available` at a later time, the attempt not counted.
+    static let snooze = """
+        UPDATE jobs SET state = 'available', attempts = greatest(attempts - 1, 0), locked_by = NULL, snoozes = snoozes + 1,
+               heartbeat_at = NULL, started_at = NULL, run_at = now() + $3::float8 * interval '1 second'
+         WHERE id = $1 AND state = 'running' AND locked_by = $2
+        """
+
+    /// Seconds until the stage's first job put back for later may run (nil: none).
+    static let nextSnoozed = """
+        SELECT greatest(extract(epoch FROM min(run_at) - now()), 0)::float8 FROM jobs
+         WHERE stage = $1 AND state = 'available' AND snoozes > 0
+        HAVING count(*) > 0
         """
 
     static let heartbeatJobs = """

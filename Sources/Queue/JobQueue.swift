@@ -42,6 +42,16 @@ public enum JobQueue {
         return try r.first.flatMap { JobState(rawValue: try $0.decode(String.self, 0)) }
     }
 
+    /// Puts a running job back to run after `seconds` without counting the attempt.
+    public static func snooze(_ db: Connection, job: Job, worker: String, seconds: Double) throws {
+        try db.execute(JobQueries.snooze, [job.id, worker, seconds])
+    }
+
+    /// Seconds until the stage's first snoozed job may run; nil when none waits.
+    public static func nextSnoozed(_ db: Connection, stage: String) throws -> Double? {
+        try db.query(JobQueries.nextSnoozed, [stage]).first?.decodeOptional(Double.self, 0)
+    }
+
     public static func heartbeat(_ db: Connection, ids: [Int64], worker: String) throws {
         guard !ids.isEmpty else { return }
         try db.execute(JobQueries.heartbeatJobs, prepared: true, [PostgresArray(ids), worker])

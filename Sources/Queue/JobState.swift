@@ -6,6 +6,7 @@
 ///     running   --fail (permanent/last)---> dead
 ///     running   --rescue (lease expired)--> available | dead (the attempt counts)
 ///     running   --release (shutdown)------> available   (the attempt does not count)
+///     running   --snooze (RetryLater)-----> available   (later; the attempt does not count)
 ///     available --cancel------------------> cancelled
 ///     dead|cancelled --retry--------------> available   (attempts reset)
 public enum JobState: String, CaseIterable, Sendable, Codable {

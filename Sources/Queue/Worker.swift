@@ -113,7 +113,19 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
                 continue
             }
             if jobs.isEmpty {
-                if options.once { return }
+                // --once drains what is available, jobs put back for later included; not jobs
+                // backing off after a failure.
+                if options.once {
+                    let wait: Double?
+                    do { wait = try JobQueue.nextSnoozed(db, stage: handler.stage) } catch let e as PostgresError where e.isConnectionLoss {
+                        pause(outage.failed(e, logger: logger))
+                        try? db.reconnect()
+                        continue
+                    }
+                    guard let wait else { return }
+                    Thread.sleep(forTimeInterval: min(max(wait, 0.02), options.pollInterval))
+                    continue
+                }
                 wakeup.wait(timeout: options.pollInterval, since: seen)
                 continue
             }
@@ -127,8 +139,30 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
     /// A batch that fails is rolled back and its jobs re-run one by one, so one bad job costs only
     /// itself; a job that fails alone is recorded as a failed attempt.
     private func process(_ jobs: [Job], on db: Connection) {
+        // Preparation first, outside any transaction: a job whose preparation fails is recorded
+        // at once and the rest go on.
+        var prepared: [Int64: any PreparedWork] = [:]
+        var ready: [Job] = []
+        for job in jobs {
+            var log = logger
+            log[metadataKey: "job"] = .string(String(job.id))
+            do {
+                if let p = try handler.prepare(job, db: db, logger: log) { prepared[job.id] = p }
+                ready.append(job)
+            } catch let e as PostgresError where e.isConnectionLoss {
+                logger.warning("connection lost while preparing job \(job.id); the rescuer will return it: \(e)", metadata: ["job": "\(job.id)"])
+                try? db.reconnect()
+                return
+            } catch {
+                recordFailure(job, error: error, on: db)
+            }
+        }
+        if !ready.isEmpty { commit(ready, prepared: prepared, on: db) }
+    }
+
+    private func commit(_ jobs: [Job], prepared: [Int64: any PreparedWork], on db: Connection) {
         do {
-            try handOff(jobs, on: db)
+            try handOff(jobs, prepared: prepared, on: db)
             counters.add(done: jobs.count, failed: 0)
         } catch let e as PostgresError where e.isConnectionLoss {
             // The transaction died with the connection: nothing was written. Stop heartbeating
@@ -138,16 +172,16 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
             try? db.reconnect()
         } catch {
             if jobs.count > 1 {
-                for job in jobs { process([job], on: db) }
+                for job in jobs { commit([job], prepared: prepared, on: db) }
                 return
             }
             recordFailure(jobs[0], error: error, on: db)
         }
     }
 
-    private func handOff(_ jobs: [Job], on db: Connection) throws {
+    private func handOff(_ jobs: [Job], prepared: [Int64: any PreparedWork], on db: Connection) throws {
         try db.transaction { tx in
-            let next = try handler.handleBatch(jobs, tx: tx, logger: logger)
+            let next = try handler.handleBatch(jobs, prepared: prepared, tx: tx, logger: logger)
             try JobQueue.enqueue(tx, next)
             let completed = try JobQueue.complete(tx, ids: jobs.map(\.id), worker: id)
             guard completed == jobs.count else { throw LostJobs(expected: jobs.count, completed: completed) }
@@ -158,6 +192,15 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
         if error is LostJobs {
             logger.warning("job \(job.id) was rescued by another worker before it committed; its output was rolled back",
                            metadata: ["job": "\(job.id)"])
+            return
+        }
+        if let later = error as? RetryLater {
+            do {
+                try JobQueue.snooze(db, job: job, worker: id, seconds: later.seconds)
+                logger.debug("job \(job.id) waits: \(later)", metadata: ["job": "\(job.id)"])
+            } catch {
+                logger.error("could not put job \(job.id) back: \(error)", metadata: ["job": "\(job.id)"])
+            }
             return
         }
         let permanent = error is PermanentJobError

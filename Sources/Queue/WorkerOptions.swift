@@ -8,7 +8,7 @@ public struct WorkerOptions: Sendable {
     public var pollInterval: Double = 1
     /// Seconds without a heartbeat after which a running job is rescued.
     public var lease: Double = 30
-    /// Drain the stage's available jobs, then exit.
+    /// Drain the stage's available jobs (and those put back for later by `RetryLater`), then exit.
     public var once: Bool = false
     /// Seconds to finish in-flight jobs after SIGTERM before releasing them.
     public var shutdownDeadline: Double = 10

@@ -170,9 +170,35 @@ final class FetchTests: XCTestCase {
         try fetch((1...3).map { "\(server.base)/p\($0).html" }, env: ["TIDELINE_FETCH_DELAY": "0.5", "TIDELINE_STAGES_FETCH_CONCURRENCY": "3"])
         // Three worker threads, one host: requests (robots.txt first) start at least the delay apart.
         let times = server.requests.map(\.time).sorted()
-        XCTAssertEqual(times.count, 4, "\(server.requests.map(\.path))")
+        let state = try db.query("SELECT id::text, state, snoozes::text, attempts::text, coalesce(last_error, ''), errors::text FROM jobs WHERE stage = 'fetch'").rows.map { r in try (0..<6).map { try r.decode(String.self, $0) } }
+        XCTAssertEqual(times.count, 4, "\(server.requests.map(\.path)) \(state)")
         for (a, b) in zip(times, times.dropFirst()) { XCTAssertGreaterThanOrEqual(b.timeIntervalSince(a), 0.45) }
         XCTAssertEqual(server.requests.first?.headers["user-agent"]?.hasPrefix("Tideline/"), true)
+    }
+
+    /// Issue 14: a host that does not answer holds one request slot, not the stage. The slow
+    /// host's first page hangs past the timeout; its second waits its turn (put back, no attempt
+    /// counted) instead of holding the other thread, which fetches every page of the normal host
+    /// before the slow host's second request could even start.
+    func testANeverAnsweringHostHoldsOneSlotNotTheStage() throws {
+        let slow = try TestHTTPServer()
+        slow.route("/robots.txt") { _ in .text("", type: "text/plain") }
+        for n in 1...2 { slow.route("/s\(n).html") { _ in .init(headers: ["Content-Type": "text/html"], body: Array("<p>慢</p>".utf8), delay: 4) } }
+        for n in 1...4 { server.route("/n\(n).html") { _ in .text("<p>全市新增就业\(n)万人。</p>") } }
+        let ids = try fetch(["\(slow.base)/s1.html", "\(slow.base)/s2.html"] + (1...4).map { "\(server.base)/n\($0).html" },
+                            env: ["TIDELINE_FETCH_ALLOW_HOSTS": "127.0.0.1:\(server.port),127.0.0.1:\(slow.port)",
+                                  "TIDELINE_STAGES_FETCH_CONCURRENCY": "2"])
+        for id in ids[2...] { XCTAssertEqual(try job(id).state, "succeeded") }
+        for id in ids[..<2] {
+            let j = try job(id)
+            XCTAssertEqual(j.state, "available", "a timeout is retried later")
+            XCTAssertTrue(j.error.contains("did not answer within 1.5 s"), j.error)
+        }
+        let slowStarts = slow.requests.filter { $0.path.hasPrefix("/s") }.map(\.time).sorted()
+        XCTAssertEqual(slowStarts.count, 2, "one request at a time to the slow host, each tried once")
+        let normalDone = try XCTUnwrap(server.requests.filter { $0.path.hasPrefix("/n") }.map(\.time).max())
+        XCTAssertLessThan(normalDone, slowStarts[1], "the normal host was served while the slow one held its slot")
+        XCTAssertEqual(try scalar("SELECT count(*)::int FROM jobs WHERE stage = 'fetch' AND attempts > 1"), 0, "waiting is not an attempt")
     }
 
     func testAPrivateAddressIsRefusedWithoutTheAllowList() throws {

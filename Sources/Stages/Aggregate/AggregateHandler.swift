@@ -24,10 +24,10 @@ public struct AggregateHandler: StageHandler {
     }
 
     public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {
-        try handleBatch([job], tx: tx, logger: logger)
+        try handleBatch([job], prepared: [:], tx: tx, logger: logger)
     }
 
-    public func handleBatch(_ jobs: [Job], tx: Connection, logger: Logger) throws -> [NewJob] {
+    public func handleBatch(_ jobs: [Job], prepared: [Int64: any PreparedWork], tx: Connection, logger: Logger) throws -> [NewJob] {
         let ids = try jobs.map { try $0.decodePayload(ArticlePayload.self).articleID }
         try ReportStore.refresh(tx, articleIDs: ids, keys: keys)
         return []

@@ -12,17 +12,41 @@ import TextCore
 public struct FetchHandler: StageHandler {
     public let stage = Stage.fetch.rawValue
     public let context: StageContext
-    // One source per transaction: a web fetch holds its host's lock until the hand-off commits,
-    // and a batch would hold several hosts' locks at once.
+    // One source per claim: a slow host then holds one thread for one job, and the jobs of
+    // other hosts go to the other threads.
     public var batchSize: Int { 1 }
 
     public init(context: StageContext) { self.context = context }
 
+    /// A web page's response, fetched before the hand-off transaction.
+    struct Fetched: PreparedWork { let outcome: WebSource.Outcome }
+
+    /// Web sources are fetched here, outside any transaction: the host's slot is reserved by a
+    /// statement that commits, the request runs with no transaction open, the response goes to
+    /// `handle`. Files are read in `handle` (local and bounded).
+    public func prepare(_ job: Job, db: Connection, logger: Logger) throws -> (any PreparedWork)? {
+        let payload = try job.decodePayload(FetchPayload.self)
+        guard payload.isWeb, Intake.problem(with: payload.metadata) == nil else { return nil }
+        guard let url = URL(string: payload.source) else { throw PermanentJobError("\(payload.source) is not a URL") }
+        let web = WebSource(policy: context.web, maxBytes: context.maxDocumentBytes)
+        // Any error but PermanentJobError and RetryLater (WebSource.Transient among them) is
+        // retried with backoff. Feeds and index pages store no document, so they have no
+        // validators and are asked in full.
+        return Fetched(outcome: try web.fetch(url, db: db, validators: try FetchStore.validators(db, sourceID: url.absoluteString)))
+    }
+
     public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {
+        try handle(job, prepared: nil, tx: tx, logger: logger)
+    }
+
+    public func handle(_ job: Job, prepared: (any PreparedWork)?, tx: Connection, logger: Logger) throws -> [NewJob] {
         let payload = try job.decodePayload(FetchPayload.self)
         // (Checked at the door too; a job queued some other way still cannot succeed on retry.)
         if let problem = Intake.problem(with: payload.metadata) { throw PermanentJobError("\(payload.source): \(problem)") }
-        if payload.isWeb { return try fetchWeb(payload, tx: tx, logger: logger) }
+        if payload.isWeb {
+            guard let fetched = prepared as? Fetched else { throw PermanentJobError("\(payload.source): the page was not fetched before the hand-off") }
+            return try storeWeb(fetched.outcome, payload, tx: tx, logger: logger)
+        }
         let file = try FileSource.resolve(payload.source, roots: context.fileRoots)
         var bytes = try FileSource.read(file, maxBytes: context.maxDocumentBytes)
         var contentType = FileSource.contentType(of: file)
@@ -34,13 +58,8 @@ public struct FetchHandler: StageHandler {
                          metadata: payload.metadata, tx: tx, logger: logger)
     }
 
-    private func fetchWeb(_ payload: FetchPayload, tx: Connection, logger: Logger) throws -> [NewJob] {
-        guard let url = URL(string: payload.source) else { throw PermanentJobError("\(payload.source) is not a URL") }
-        let sourceID = url.absoluteString
-        let web = WebSource(policy: context.web, maxBytes: context.maxDocumentBytes)
-        // Any error but PermanentJobError (WebSource.Transient among them) is retried with backoff.
-        // Feeds and index pages store no document, so they have no validators and are asked in full.
-        let outcome = try web.fetch(url, tx: tx, validators: try FetchStore.validators(tx, sourceID: sourceID))
+    private func storeWeb(_ outcome: WebSource.Outcome, _ payload: FetchPayload, tx: Connection, logger: Logger) throws -> [NewJob] {
+        let sourceID = URL(string: payload.source)?.absoluteString ?? payload.source
         guard case .body(let finalURL, var bytes, var contentType, let etag, let lastModified) = outcome else {
             logger.debug("not modified: \(sourceID)")
             return []

@@ -14,6 +14,8 @@ import Glibc
 struct WebSource {
     let policy: WebPolicy
     let maxBytes: Int
+    /// Whose reservation of a host slot this is (one per fetch).
+    let worker = "fetch-" + UUID().uuidString
 
     enum Outcome {
         /// 304: the stored copy is current.
@@ -24,7 +26,8 @@ struct WebSource {
     /// A retryable failure: the server or the network may be fine later.
     struct Transient: Error, CustomStringConvertible { let description: String }
 
-    func fetch(_ url: URL, tx: Connection, validators: (etag: String?, lastModified: String?)?) throws -> Outcome {
+    /// Runs on a connection outside any transaction (each statement commits by itself).
+    func fetch(_ url: URL, db: Connection, validators: (etag: String?, lastModified: String?)?) throws -> Outcome {
         var current = url
         var hops = 0
         while true {
@@ -36,7 +39,7 @@ struct WebSource {
                 if let e = v.etag { headers["If-None-Match"] = e }
                 if let m = v.lastModified { headers["If-Modified-Since"] = m }
             }
-            let response = try politely(current, pin: pin, tx: tx) { try request(current, headers: headers, pin: pin) }
+            let response = try politely(current, pin: pin, db: db) { try request(current, headers: headers, pin: pin) }
             switch response.status {
             case 200..<300:
                 return .body(finalURL: current, bytes: response.body, contentType: response.headers["content-type"] ?? "",
@@ -76,43 +79,53 @@ struct WebSource {
     }
 
     /// One request at a time per host, `delay` (or the robots Crawl-delay) apart, and only what
-    /// robots.txt allows. The host lock is held until the hand-off transaction ends.
-    private func politely(_ url: URL, pin: String?, tx: Connection, _ body: () throws -> HTTPClient.Response) throws -> HTTPClient.Response {
+    /// robots.txt allows. The host's slot is reserved by a statement that commits at once and
+    /// freed after the request, so no transaction is open while a host takes its time; a host
+    /// whose slot is taken sends the job back for later (`RetryLater`) instead of holding a
+    /// worker thread.
+    private func politely(_ url: URL, pin: String?, db: Connection, _ body: () throws -> HTTPClient.Response) throws -> HTTPClient.Response {
         let host = Self.hostKey(url)
-        var since = try FetchStore.lockHost(tx, host: host)
-        func waitTurn(_ delay: Double) throws {
-            if let s = since, s < delay { Thread.sleep(forTimeInterval: delay - s) }
-            try FetchStore.touchHost(tx, host: host)
-            since = 0
+        let cached = try FetchStore.robots(db, host: host, maxAge: policy.robotsMaxAge)
+        let crawlDelay = cached.text.flatMap { Robots(parsing: $0, userAgent: "tideline").crawlDelay } ?? 0
+        let delay = max(policy.delay, min(crawlDelay, 60))
+        // Held for at most two requests (robots.txt and the page) and the delay between them; a
+        // worker that dies mid-request leaves a slot that frees itself when this runs out.
+        let hold = 2 * policy.timeout + delay + 5
+        if let wait = try FetchStore.reserveHost(db, host: host, delay: delay, hold: hold, worker: worker) {
+            throw RetryLater(seconds: wait, reason: "\(host) is serving another request or its \(delay) s delay has not passed")
         }
-        var delay = policy.delay
-        if policy.obeyRobots, url.path != "/robots.txt" {
-            let robots = try self.robots(for: url, host: host, pin: pin, tx: tx, waitTurn: { try waitTurn(policy.delay) })
-            delay = max(delay, min(robots.crawlDelay ?? 0, 60))
-            let target = url.path.isEmpty ? "/" : url.path + (url.query.map { "?" + $0 } ?? "")
-            guard robots.allows(target) else {
-                throw PermanentJobError("robots.txt of \(host) disallows \(target) for our user agent; Tideline does not fetch it")
+        let response = Result { () throws -> HTTPClient.Response in
+            if policy.obeyRobots, url.path != "/robots.txt" {
+                let robots = try self.robots(for: url, host: host, pin: pin, db: db, cached: cached, delay: delay)
+                let target = url.path.isEmpty ? "/" : url.path + (url.query.map { "?" + $0 } ?? "")
+                guard robots.allows(target) else {
+                    throw PermanentJobError("robots.txt of \(host) disallows \(target) for our user agent; Tideline does not fetch it")
+                }
             }
+            return try body()
         }
-        try waitTurn(delay)
-        return try body()
+        try FetchStore.releaseHost(db, host: host, worker: worker)
+        return try response.get()
     }
 
-    private func robots(for url: URL, host: String, pin: String?, tx: Connection, waitTurn: () throws -> Void) throws -> Robots {
-        let cached = try FetchStore.robots(tx, host: host, maxAge: policy.robotsMaxAge)
+    /// The host's robots.txt: the cached copy while fresh, else fetched (and then `delay`
+    /// waited before the page, inside the host's reservation).
+    private func robots(for url: URL, host: String, pin: String?, db: Connection,
+                        cached: (text: String?, fresh: Bool), delay: Double) throws -> Robots {
         if cached.fresh { return cached.text.map { Robots(parsing: $0, userAgent: "tideline") } ?? .allowAll }
         var c = URLComponents(url: url, resolvingAgainstBaseURL: true)!
         c.path = "/robots.txt"; c.query = nil; c.fragment = nil
-        try waitTurn()
         let response = try request(c.url!, headers: ["User-Agent": policy.userAgent], pin: pin)
+        try FetchStore.touchHost(db, host: host)
+        defer { if delay > 0 { Thread.sleep(forTimeInterval: delay) } }
         switch response.status {
         case 200..<300:
             let text = String(decoding: response.body, as: UTF8.self)
-            try FetchStore.storeRobots(tx, host: host, text: text, status: response.status)
+            try FetchStore.storeRobots(db, host: host, text: text, status: response.status)
             return Robots(parsing: text, userAgent: "tideline")
         case 400..<500:
             // No robots.txt: everything is allowed.
-            try FetchStore.storeRobots(tx, host: host, text: nil, status: response.status)
+            try FetchStore.storeRobots(db, host: host, text: nil, status: response.status)
             return .allowAll
         default:
             throw Transient(description: "robots.txt of \(host) answered \(response.status); will retry before fetching")

@@ -57,7 +57,7 @@ struct Enqueue: ParsableCommand {
             }
             jobs = try accepted.map { try Self.fetchJob($0, meta, kind: index ? "index" : nil, linkPrefix: linkPrefix) }
         }
-        let ids = try JobQueue.enqueue(conn, jobs)
+        let ids = try JobQueue.enqueue(conn, config.attempting(jobs))
         print("enqueued \(ids.count) fetch job(s)\(ids.count < jobs.count ? " (\(jobs.count - ids.count) already queued)" : "")")
         for r in refused { note("refused \(r)") }
         if !refused.isEmpty { throw ExitCode(1) }

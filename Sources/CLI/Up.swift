@@ -43,10 +43,10 @@ struct Up: ParsableCommand {
             jobs.append(try FetchPayload(source: path, metadata: e.metadata).job())
         }
         for r in refused { note("refused manifest entry \(r)") }
-        try JobQueue.enqueue(conn, jobs)
+        try JobQueue.enqueue(conn, config.attempting(jobs))
         if reprocess {
             let docs = try DocumentStore.allIDs(conn)
-            try JobQueue.enqueue(conn, try docs.map { try NewJob(stage: .clean, encoding: CleanPayload(documentID: $0.id)) })
+            try JobQueue.enqueue(conn, config.attempting(try docs.map { try NewJob(stage: .clean, encoding: CleanPayload(documentID: $0.id)) }))
             note("re-cleaning \(docs.count) stored document(s)")
         }
         note("enqueued \(jobs.count) document(s) from \(folder.path)")

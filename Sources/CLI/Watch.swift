@@ -19,7 +19,7 @@ struct Watch: ParsableCommand {
     @Flag(help: "Scan once and exit.") var once = false
 
     func run() throws {
-        let (session, _) = try db.session()
+        let (session, config) = try db.session()
         defer { session.close() }
         let conn = try session.connect()
         try Migrator.migrate(conn)
@@ -29,7 +29,7 @@ struct Watch: ParsableCommand {
         repeat {
             let changed = try Self.scan(folder, seen: &seen)
             if !changed.isEmpty {
-                let ids = try JobQueue.enqueue(conn, try changed.map { try Enqueue.fetchJob($0, meta) })
+                let ids = try JobQueue.enqueue(conn, config.attempting(try changed.map { try Enqueue.fetchJob($0, meta) }))
                 note("enqueued \(ids.count) new or changed file(s)")
             }
             if !once { Thread.sleep(forTimeInterval: interval) }

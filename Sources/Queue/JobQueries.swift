@@ -137,5 +137,4 @@ enum JobQueries {
           FROM retried
         """
 
-    static let isPaused = "SELECT coalesce((SELECT paused FROM stage_controls WHERE stage = $1), false)"
 }

@@ -85,9 +85,5 @@ public enum JobQueue {
     public static func retry(_ db: Connection, ids: [Int64]) throws -> Int {
         try db.query(JobQueries.retry, [PostgresArray(ids)]).first?.decode(Int.self, 0) ?? 0
     }
-
-    public static func isPaused(_ db: Connection, stage: String) throws -> Bool {
-        try db.query(JobQueries.isPaused, prepared: true, [stage]).first?.decode(Bool.self, 0) ?? false
-    }
 }
 

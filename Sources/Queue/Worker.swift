@@ -38,7 +38,6 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
         wakeup.signal()
     }
 
-    public var jobsDone: Int64 { counters.snapshot.0 }
 
     /// A connection once the database answers; nil when the worker is stopped while waiting.
     /// Throws at once what waiting cannot mend (a wrong password, a database that does not exist).
@@ -182,7 +181,7 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
     private func handOff(_ jobs: [Job], prepared: [Int64: any PreparedWork], on db: Connection) throws {
         try db.transaction { tx in
             let next = try handler.handleBatch(jobs, prepared: prepared, tx: tx, logger: logger)
-            try JobQueue.enqueue(tx, next)
+            try JobQueue.enqueue(tx, next.map { var j = $0; j.maxAttempts = options.maxAttempts; return j })
             let completed = try JobQueue.complete(tx, ids: jobs.map(\.id), worker: id)
             guard completed == jobs.count else { throw LostJobs(expected: jobs.count, completed: completed) }
         }

@@ -13,6 +13,8 @@ public struct WorkerOptions: Sendable {
     /// Seconds to finish in-flight jobs after SIGTERM before releasing them.
     public var shutdownDeadline: Double = 10
     public var backoff = Backoff()
+    /// Attempts every job this worker enqueues gets (`worker.max_attempts`).
+    public var maxAttempts = 5
     /// Whether a hand-off waits for its commit to reach disk. Off by default: a server crash can
     /// then lose the last fraction of a second of hand-offs, and those jobs simply run again (every
     /// stage is idempotent: outputs are replaced, never appended), while each commit no longer

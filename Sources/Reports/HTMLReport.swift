@@ -56,7 +56,7 @@ public enum HTMLReport {
     static func queueSection(_ queue: [QueueCount]) -> String {
         let pipeline = Stage.allCases.map(\.rawValue)
         let stages = pipeline + Set(queue.map(\.stage)).subtracting(pipeline).sorted()
-        let states = ["available", "running", "retryable", "succeeded", "dead", "cancelled"]
+        let states = ["available", "running", "succeeded", "dead", "cancelled"]
         var s = "<section id=\"queue\"><h2>队列（运维）</h2><div class=\"scroll\"><table class=\"queue\"><thead><tr><th>stage</th>"
         s += states.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"
         for stage in stages where queue.contains(where: { $0.stage == stage }) {
@@ -67,7 +67,7 @@ public enum HTMLReport {
             }
             s += "</tr>"
         }
-        if queue.isEmpty { s += "<tr><td colspan=\"7\">no jobs</td></tr>" }
+        if queue.isEmpty { s += "<tr><td colspan=\"6\">no jobs</td></tr>" }
         return s + "</tbody></table></div></section>\n"
     }
 

@@ -216,11 +216,16 @@ public struct Config: Sendable {
         let meta = DocumentMetadata(homeRegion: sourceHomeRegion)
         return try sourcePages.map { url in
             Schedule(key: "fetch:" + url, interval: interval,
-                     job: try FetchPayload(source: url, metadata: meta).job())
+                     job: attempting([try FetchPayload(source: url, metadata: meta).job()])[0])
         } + sourceIndexes.map { url in
             Schedule(key: "fetch-index:" + url, interval: interval,
-                     job: try FetchPayload(source: url, metadata: meta, kind: "index").job())
+                     job: attempting([try FetchPayload(source: url, metadata: meta, kind: "index").job()])[0])
         }
+    }
+
+    /// Jobs as this configuration queues them: `worker.max_attempts` attempts each.
+    public func attempting(_ jobs: [NewJob]) -> [NewJob] {
+        jobs.map { var j = $0; j.maxAttempts = maxAttempts; return j }
     }
 
     /// Worker options for `stage` from this configuration.
@@ -232,6 +237,7 @@ public struct Config: Sendable {
         o.lease = lease
         o.shutdownDeadline = shutdownDeadline
         o.backoff = backoff
+        o.maxAttempts = maxAttempts
         o.synchronousCommit = synchronousCommit
         o.retention = retention
         return o

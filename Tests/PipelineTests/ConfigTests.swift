@@ -1,4 +1,5 @@
 import XCTest
+import Queue
 import Runtime
 
 /// Invalid configuration stops a program at start with the key and the reason.
@@ -29,6 +30,12 @@ final class ConfigTests: XCTestCase {
         assertInvalid("[lexicons]\ndir = \"nowhere\"\n", key: "lexicons.dir", reason: "is not a folder")
         assertInvalid("[sources]\npages = [\"ftp://a.cn/x\"]\n", key: "sources.pages", reason: "not an http(s) URL")
         assertInvalid("[worker\nlease = 3\n", key: "tideline.toml", reason: "line 1: a section header")
+    }
+
+    func testMaxAttemptsReachesEveryJobQueued() throws {
+        let c = try load("[worker]\nmax_attempts = 2\n")
+        XCTAssertEqual(c.workerOptions(stage: "clean").maxAttempts, 2, "the jobs a worker hands on")
+        XCTAssertEqual(c.attempting([NewJob(stage: "fetch")]).map(\.maxAttempts), [2], "the jobs the CLI queues")
     }
 
     func testRetentionTakesDurationsOrForever() throws {

@@ -144,6 +144,15 @@ final class FetchTests: XCTestCase {
         XCTAssertLessThan(usage.ru_maxrss, 256 * 1024, "the largest child of this test, in KB: the fetch worker's peak stays within 256 MB")
     }
 
+    /// Issue 14: a body with no length that never ends stops at the cap, the worker's memory with it.
+    func testAnEndlessBodyStopsAtTheCap() throws {
+        server.route("/endless.html") { _ in .init(headers: ["Content-Type": "text/html"], body: Array(repeating: 0x61, count: 65_536), endless: true) }
+        let id = try fetch([server.base + "/endless.html"], env: ["TIDELINE_FETCH_MAX_BYTES": "1048576"])[0]
+        let j = try job(id)
+        XCTAssertEqual(j.state, "dead", j.error)
+        XCTAssertTrue(j.error.contains("larger than the 1048576-byte cap"), j.error)
+    }
+
     /// Issue 14: an allowed host:port does not open the host's other ports, on any redirect hop.
     func testARedirectToAnotherPortOfAnAllowedHostIsRefused() throws {
         server.route("/elsewhere.html") { _ in .init(status: 302, headers: ["Location": "http://127.0.0.1:5432/"]) }

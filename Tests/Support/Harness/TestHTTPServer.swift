@@ -13,8 +13,10 @@ public final class TestHTTPServer: @unchecked Sendable {   // routes and the log
         public var body: [UInt8]
         /// Seconds to wait before answering.
         public var delay: Double
-        public init(status: Int = 200, headers: [String: String] = [:], body: [UInt8] = [], delay: Double = 0) {
-            self.status = status; self.headers = headers; self.body = body; self.delay = delay
+        /// No Content-Length, and `body` sent again and again until the client hangs up.
+        public var endless: Bool
+        public init(status: Int = 200, headers: [String: String] = [:], body: [UInt8] = [], delay: Double = 0, endless: Bool = false) {
+            self.status = status; self.headers = headers; self.body = body; self.delay = delay; self.endless = endless
         }
         public static func text(_ s: String, type: String = "text/html; charset=utf-8") -> Response {
             Response(headers: ["Content-Type": type], body: Array(s.utf8))
@@ -91,15 +93,20 @@ public final class TestHTTPServer: @unchecked Sendable {   // routes and the log
         lock.unlock()
         let response = handler?(request) ?? Response(status: 404, body: Array("not found".utf8))
         if response.delay > 0 { Thread.sleep(forTimeInterval: response.delay) }
-        var text = "HTTP/1.1 \(response.status) X\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
+        var text = "HTTP/1.1 \(response.status) X\r\n" + (response.endless ? "" : "Content-Length: \(response.body.count)\r\n") + "Connection: close\r\n"
         for (k, v) in response.headers { text += "\(k): \(v)\r\n" }
         text += "\r\n"
-        let out = Array(text.utf8) + response.body
-        var offset = 0
-        while offset < out.count {
-            let n = out[offset...].withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
-            if n <= 0 { return }
-            offset += n
+        // MSG_NOSIGNAL: a client that hangs up (a capped body) must not raise SIGPIPE in the tests.
+        func transmit(_ out: [UInt8]) -> Bool {
+            var offset = 0
+            while offset < out.count {
+                let n = out[offset...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if n <= 0 { return false }
+                offset += n
+            }
+            return true
         }
+        guard transmit(Array(text.utf8) + response.body), response.endless, !response.body.isEmpty else { return }
+        while transmit(response.body) {}
     }
 }

@@ -121,7 +121,16 @@ final class DeployTests: XCTestCase {
                     for c in containers {
                         let command = try XCTUnwrap(c["command"] as? [String], name)
                         XCTAssertTrue(executables.contains(command[0]), "\(name): \(command)")
+                        // Issue 15: workers and the migration run unprivileged on a read-only root.
+                        do {
+                            let security = c["securityContext"] as? [String: Any]
+                            XCTAssertEqual(security?["readOnlyRootFilesystem"] as? Bool, true, name)
+                            XCTAssertEqual(security?["allowPrivilegeEscalation"] as? Bool, false, name)
+                            XCTAssertEqual((spec?["securityContext"] as? [String: Any])?["runAsNonRoot"] as? Bool, true, name)
+                        }
                     }
+                    // KEDA owns a stage's replica count: a replicas field would reset it on every apply.
+                    if name.hasSuffix("-deployment.yaml") { XCTAssertNil((doc["spec"] as? [String: Any])?["replicas"], name) }
                 }
                 if kind == "ScaledObject" {
                     let triggers = (doc["spec"] as? [String: Any])?["triggers"] as? [[String: Any]]
@@ -136,6 +145,8 @@ final class DeployTests: XCTestCase {
         for stage in stages { XCTAssertNotNil(compose["tideline-\(stage)"], "compose runs \(stage)") }
         XCTAssertNotNil(compose["postgres"])
         XCTAssertNotNil(compose["migrate"])
+        let ports = (compose["metrics"] as? [String: Any])?["ports"] as? [String]
+        XCTAssertEqual(ports, ["127.0.0.1:9464:9464"], "metrics published on loopback only")
     }
 
     func testEveryKEDAQueryRunsAgainstTheSchemaAndCountsAvailableJobs() throws {

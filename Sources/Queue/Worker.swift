@@ -140,6 +140,7 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
     private func process(_ jobs: [Job], on db: Connection) {
         // Preparation first, outside any transaction: a job whose preparation fails is recorded
         // at once and the rest go on.
+        let started = Date()
         var prepared: [Int64: any PreparedWork] = [:]
         var ready: [Job] = []
         for job in jobs {
@@ -156,13 +157,20 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
                 recordFailure(job, error: error, on: db)
             }
         }
-        if !ready.isEmpty { commit(ready, prepared: prepared, on: db) }
+        if !ready.isEmpty { commit(ready, prepared: prepared, on: db, started: started) }
     }
 
-    private func commit(_ jobs: [Job], prepared: [Int64: any PreparedWork], on db: Connection) {
+    private func commit(_ jobs: [Job], prepared: [Int64: any PreparedWork], on db: Connection, started: Date) {
         do {
             try handOff(jobs, prepared: prepared, on: db)
             counters.add(done: jobs.count, failed: 0)
+            // One line per finished job, at debug (at info a busy stage would write thousands a
+            // minute; failures are logged at warning and error): its id, and the batch's time.
+            let ms = Int((Date().timeIntervalSince(started) * 1000).rounded())
+            for job in jobs {
+                logger.debug("job succeeded", metadata: ["job": .stringConvertible(job.id), "ms": .stringConvertible(ms),
+                                                        "batch": .stringConvertible(jobs.count)])
+            }
         } catch let e as PostgresError where e.isConnectionLoss {
             // The transaction died with the connection: nothing was written. Stop heartbeating
             // these jobs so the rescuer returns them after the lease.
@@ -171,7 +179,7 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
             try? db.reconnect()
         } catch {
             if jobs.count > 1 {
-                for job in jobs { commit([job], prepared: prepared, on: db) }
+                for job in jobs { commit([job], prepared: prepared, on: db, started: started) }
                 return
             }
             recordFailure(jobs[0], error: error, on: db)

@@ -5,21 +5,29 @@ public enum LogFormat: String, CaseIterable, Sendable { case text, json }
 
 /// Bootstraps swift-log once per process: text lines, or one JSON object per line for collectors.
 public enum LogSetup {
-    nonisolated(unsafe) private static var done = false
+    private static let state = Mutex()
 
     public static func bootstrap(format: LogFormat, level: Logger.Level) {
-        guard !done else { return }
-        done = true
+        guard state.once() else { return }
         LoggingSystem.bootstrap { label in
             var h: LogHandler = format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             h.logLevel = level
             return h
         }
     }
+
+    /// A flag set once under a lock (bootstrap may be reached from more than one thread).
+    private final class Mutex: @unchecked Sendable {   // `done` is only touched under `lock`
+        private let lock = NSLock()
+        private var done = false
+        func once() -> Bool { lock.lock(); defer { lock.unlock() }; if done { return false }; done = true; return true }
+    }
 }
 
-/// One JSON object per line on stderr: time, level, message, label and every metadata key
-/// (a job's lines carry `job` and `stage`).
+/// One JSON object per line on stderr, keys in a fixed order: `ts` (UTC, milliseconds), `level`,
+/// `logger`, `msg`, then the metadata keys sorted (a job's lines carry `job` and `stage`; a
+/// finished job's line `ms`). Numbers and booleans stay numbers and booleans; slashes are not
+/// escaped, so a URL reads as written.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
@@ -34,16 +42,53 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var object: [String: Any] = [
-            "ts": ISO8601DateFormatter().string(from: Date()),
-            "level": event.level.rawValue,
-            "msg": event.message.description,
-            "logger": label,
-        ]
-        for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { object[k] = "\(v)" }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        var line = "{\"ts\":" + Self.quoted(Self.timestamp(Date())) + ",\"level\":" + Self.quoted(event.level.rawValue)
+            + ",\"logger\":" + Self.quoted(label) + ",\"msg\":" + Self.quoted(event.message.description)
+        for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
+            line += "," + Self.quoted(k) + ":" + Self.json(v)
+        }
+        line += "}\n"
         Self.lock.lock()
-        FileHandle.standardError.write(data + Data("\n".utf8))
+        FileHandle.standardError.write(Data(line.utf8))
         Self.lock.unlock()
+    }
+
+    static func json(_ v: Logger.Metadata.Value) -> String {
+        switch v {
+        case .string(let s): return quoted(s)
+        case .stringConvertible(let c):
+            if let b = c as? Bool { return b ? "true" : "false" }
+            if c is any BinaryInteger { return c.description }
+            if let d = c as? Double, d.isFinite { return c.description }
+            return quoted(c.description)
+        case .array(let items): return "[" + items.map(json).joined(separator: ",") + "]"
+        case .dictionary(let d): return "{" + d.sorted { $0.key < $1.key }.map { quoted($0.key) + ":" + json($0.value) }.joined(separator: ",") + "}"
+        }
+    }
+
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// 2026-11-26T19:45:01.123Z
+    static func timestamp(_ date: Date) -> String {
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var t = time_t(ms / 1000)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(ms % 1000))
     }
 }

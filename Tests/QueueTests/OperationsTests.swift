@@ -17,8 +17,16 @@ final class OperationsTests: ProbeTestCase {
         XCTAssertTrue(try eventually { try count(db, "SELECT count(*) FROM workers WHERE stage = 'probe' AND stopped_at IS NULL") == 1 })
         try QueueAdmin.setPaused(db, stage: "probe", paused: true)
         let ids = try JobQueue.enqueue(db, (0..<5).map { NewJob(stage: "probe", payload: "{\"n\": \($0)}") })
-        // Several poll intervals and a NOTIFY later, nothing was claimed.
-        Thread.sleep(forTimeInterval: 1.0)
+        // Not a sleep: wait until the worker has run a claim that started after the jobs were
+        // there (read from the server's activity view) and has finished it; nothing was claimed.
+        let enqueued = try db.query("SELECT clock_timestamp()::text").first!.decode(String.self, 0)
+        XCTAssertTrue(try eventually(timeout: 15) {
+            try count(db, """
+                SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND query LIKE '%FOR UPDATE SKIP LOCKED%' AND state = 'idle'
+                   AND query_start > $1::timestamptz
+                """, [enqueued]) > 0
+        }, "the worker claimed again after the jobs arrived")
         XCTAssertEqual(try count(db, "SELECT count(*) FROM jobs WHERE stage = 'probe' AND state = 'available'"), 5)
         XCTAssertTrue(try QueueAdmin.stats(db, stages: ["probe"]).first!.paused)
 

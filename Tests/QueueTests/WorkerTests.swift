@@ -60,17 +60,23 @@ final class WorkerTests: XCTestCase {
         XCTAssertEqual(try row.decode(Int.self, 1), 2)
     }
 
-    /// An idle worker wakes on NOTIFY, long before its (here 30 s) poll interval.
+    /// An idle worker wakes on NOTIFY, long before its (here 60 s) poll interval. Readiness is
+    /// read from the server, not waited for: the listener's connection has run LISTEN and an
+    /// executor's connection sits idle after a claim that found nothing. Then only a NOTIFY can
+    /// bring the job in before the poll (the wait below is far shorter than the poll interval).
     func testListenWakesAnIdleWorkerWithoutWaitingForThePoll() throws {
         let handler = ClosureHandler(stage: "s", batchSize: 1) { _, _ in [] }
         let w = BackgroundWorker(Worker(conninfo: conninfo, handler: handler,
-                                        options: quickOptions { $0.pollInterval = 30 }, logger: testLogger))
+                                        options: quickOptions { $0.pollInterval = 60 }, logger: testLogger))
         defer { w.stop() }
-        Thread.sleep(forTimeInterval: 1)  // let it claim nothing and go idle
+        XCTAssertTrue(try eventually(timeout: 20) {
+            try count(db, """
+                SELECT (count(*) FILTER (WHERE query LIKE 'LISTEN %') > 0 AND count(*) FILTER (WHERE query LIKE '%FOR UPDATE SKIP LOCKED%' AND state = 'idle') > 0)::int
+                  FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """) == 1
+        }, "the worker is listening and idle")
         let id = try JobQueue.enqueue(db, [NewJob(stage: "s")])[0]
-        let started = Date()
-        XCTAssertTrue(try eventually(timeout: 10) { try state(db, id) == "succeeded" })
-        XCTAssertLessThan(Date().timeIntervalSince(started), 3)
+        XCTAssertTrue(try eventually(timeout: 20) { try state(db, id) == "succeeded" }, "woken by NOTIFY, not by the 60 s poll")
     }
 
     /// A paused stage's workers claim nothing until it is resumed.

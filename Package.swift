@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // TOML 1.0 for config/tideline.toml (toml++ underneath), instead of a hand-written subset.
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries: the C client of PostgreSQL and libxml2's HTML parser.
@@ -56,6 +58,7 @@ let package = Package(
             "Stages", "Queue", "Store", "Postgres", "TextCore", "CProcessShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
         ], path: "Sources/Runtime"),
 
         .executableTarget(name: "tideline", dependencies: [

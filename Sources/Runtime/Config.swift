@@ -54,12 +54,18 @@ public struct Config: Sendable {
         let file = URL(fileURLWithPath: explicit ?? "config/tideline.toml").standardizedFileURL
         var config = Config(configDir: file.deletingLastPathComponent())
         var values: [String: TOMLValue] = [:]
+        // Where each key was set, for messages: "file:line" or the environment variable.
+        var origins: [String: String] = [:]
         if FileManager.default.fileExists(atPath: file.path) {
             let text: String
             do { text = try String(contentsOf: file, encoding: .utf8) } catch {
                 throw Invalid(key: file.path, reason: "cannot read: \(error.localizedDescription)")
             }
-            do { values = try TOML.parse(text) } catch let e as TOMLError {
+            do {
+                let parsed = try TOML.parse(text)
+                values = parsed.values
+                for (key, line) in parsed.lines { origins[key] = "\(file.path):\(line)" }
+            } catch let e as TOMLError {
                 throw Invalid(key: file.path, reason: e.description)
             }
         } else if explicit != nil {
@@ -75,11 +81,52 @@ public struct Config: Sendable {
                 key = "stages.\(parts[1][..<sep]).\(parts[1][parts[1].index(after: sep)...])"
             }
             values[key] = Int(v).map(TOMLValue.integer) ?? Double(v).map(TOMLValue.float) ?? .string(v)
+            origins[key] = k
         }
-        try config.apply(values)
+        do { try config.apply(values) } catch let e as Invalid {
+            // Say where the key was set, and for an unknown one the closest known key.
+            var reason = e.reason
+            if reason == "unknown setting", let near = Self.closestKnownKey(to: e.key) {
+                reason += "; did you mean \(origins[e.key]?.hasPrefix("TIDELINE_") == true ? Self.variable(for: near) : near)?"
+            }
+            guard let origin = origins[e.key] else { throw Invalid(key: e.key, reason: reason) }
+            throw Invalid(key: origin.hasPrefix("TIDELINE_") ? "\(origin), which sets \(e.key)" : "\(origin): \(e.key)", reason: reason)
+        }
         if let url = environment["DATABASE_URL"], !url.isEmpty { config.databaseURL = url }
         if config.fileRoots.isEmpty { config.fileRoots = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] }
         return config
+    }
+
+    /// Every key `apply` takes (a test checks each is accepted), for suggestions.
+    static let knownKeys = [
+        "database.url", "worker.poll_interval", "worker.lease", "worker.shutdown_deadline", "worker.max_attempts",
+        "worker.backoff_base", "worker.backoff_max", "worker.synchronous_commit", "lexicons.dir", "sources.pages",
+        "sources.indexes", "sources.home_region", "sources.interval", "queue.retain_succeeded", "queue.retain_dead",
+        "queue.retain_cancelled", "fetch.user_agent", "fetch.delay", "fetch.timeout", "fetch.max_redirects",
+        "fetch.max_bytes", "fetch.robots", "fetch.allow_hosts", "fetch.roots",
+    ] + Stage.allCases.flatMap { ["stages.\($0.rawValue).concurrency", "stages.\($0.rawValue).batch_size"] }
+
+    /// The known key fewest edits away, if it is close (a typo, not another word).
+    static func closestKnownKey(to key: String) -> String? {
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            var row = Array(0...b.count)
+            for i in 1...max(a.count, 1) where !a.isEmpty {
+                var next = [i] + Array(repeating: 0, count: b.count)
+                for j in 1...max(b.count, 1) where !b.isEmpty {
+                    next[j] = min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                }
+                row = next
+            }
+            return row[b.count]
+        }
+        let k = Array(key)
+        guard let best = knownKeys.min(by: { distance(k, Array($0)) < distance(k, Array($1)) }) else { return nil }
+        return distance(k, Array(best)) <= max(2, key.count / 5) ? best : nil
+    }
+
+    /// `worker.lease` → `TIDELINE_WORKER_LEASE`.
+    static func variable(for key: String) -> String {
+        "TIDELINE_" + key.replacingOccurrences(of: ".", with: "_").uppercased()
     }
 
     mutating func apply(_ values: [String: TOMLValue]) throws {

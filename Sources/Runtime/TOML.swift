@@ -1,6 +1,9 @@
-/// The subset of TOML that `config/tideline.toml` uses: `[section]` and `[a.b]` headers,
-/// `key = value` with strings, integers, floats, booleans and arrays of those, `#` comments.
-/// Errors name the line and what is wrong.
+import TOMLKit
+
+/// `config/tideline.toml` read by TOMLKit (TOML 1.0 through toml++: multi-line arrays, inline
+/// tables, literal strings, dates), flattened into dotted keys for `Config`: `[worker]` +
+/// `lease = 30` → `worker.lease`, `[stages.extract]` + `concurrency = 2` →
+/// `stages.extract.concurrency`. Errors name the line and what is wrong.
 public enum TOMLValue: Equatable, Sendable {
     case string(String), integer(Int), float(Double), bool(Bool), array([TOMLValue])
 }
@@ -11,84 +14,52 @@ public struct TOMLError: Error, CustomStringConvertible {
 }
 
 public enum TOML {
-    /// Parses a document into flat dotted keys: `[worker]` + `lease = 30` → `worker.lease`.
-    public static func parse(_ text: String) throws -> [String: TOMLValue] {
-        var out: [String: TOMLValue] = [:]
+    /// Parses a document into flat dotted keys and the line each key is written on (found in
+    /// the text: TOMLKit gives positions for errors only), for messages about a key.
+    public static func parse(_ text: String) throws -> (values: [String: TOMLValue], lines: [String: Int]) {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw TOMLError(line: e.source.begin.line, reason: e.description)
+        }
+        var values: [String: TOMLValue] = [:]
+        try flatten(table, prefix: "", into: &values)
+        return (values, lines(of: Set(values.keys), in: text))
+    }
+
+    private static func flatten(_ table: TOMLTable, prefix: String, into out: inout [String: TOMLValue]) throws {
+        for key in table.keys {
+            guard let v = table[key] else { continue }
+            let path = prefix.isEmpty ? key : prefix + "." + key
+            if let sub = v.table { try flatten(sub, prefix: path, into: &out) } else { out[path] = try value(v, key: path) }
+        }
+    }
+
+    private static func value(_ v: TOMLValueConvertible, key: String) throws -> TOMLValue {
+        if let b = v.bool { return .bool(b) }
+        if let i = v.int { return .integer(i) }
+        if let d = v.double { return .float(d) }
+        if let s = v.string { return .string(s) }
+        if let a = v.array { return .array(try (0..<a.count).map { try value(a[$0], key: key) }) }
+        // Dates and times: as written (no setting takes one today).
+        return .string(String(describing: v))
+    }
+
+    /// The line of each dotted key: the `[section]` it is under, then `name =` (or a dotted
+    /// `a.b =`) on a line of its own. Keys written inline in a table value get their table's line.
+    static func lines(of keys: Set<String>, in text: String) -> [String: Int] {
+        var out: [String: Int] = [:]
         var section = ""
-        for (n, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = stripComment(String(rawLine)).trimmingSpaces()
-            if line.isEmpty { continue }
-            if line.hasPrefix("[") {
-                guard line.hasSuffix("]"), line.count > 2 else { throw TOMLError(line: n + 1, reason: "a section header must look like [name]") }
-                section = String(line.dropFirst().dropLast()).trimmingSpaces()
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") && !line.hasPrefix("[[") {
+                section = line.dropFirst().prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
                 continue
             }
-            guard let eq = line.firstIndex(of: "=") else { throw TOMLError(line: n + 1, reason: "expected key = value") }
-            let key = String(line[..<eq]).trimmingSpaces().replacingQuotes()
-            guard !key.isEmpty else { throw TOMLError(line: n + 1, reason: "empty key") }
-            let valueText = String(line[line.index(after: eq)...]).trimmingSpaces()
-            var rest = Substring(valueText)
-            let value = try parseValue(&rest, line: n + 1)
-            guard rest.trimmingSpaces().isEmpty else { throw TOMLError(line: n + 1, reason: "unexpected text after the value: \(rest)") }
-            let full = section.isEmpty ? key : section + "." + key
-            if out[full] != nil { throw TOMLError(line: n + 1, reason: "\(full) is set twice") }
-            out[full] = value
+            guard let eq = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
+            let name = line[..<eq].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\"", with: "")
+            let full = section.isEmpty ? name : section + "." + name
+            for key in keys where out[key] == nil && (key == full || key.hasPrefix(full + ".")) { out[key] = n + 1 }
         }
         return out
     }
-
-    private static func stripComment(_ s: String) -> String {
-        var inString = false
-        var out = ""
-        for c in s {
-            if c == "\"" { inString.toggle() }
-            if c == "#" && !inString { break }
-            out.append(c)
-        }
-        return out
-    }
-
-    private static func parseValue(_ s: inout Substring, line: Int) throws -> TOMLValue {
-        s = s.drop(while: { $0 == " " || $0 == "\t" })
-        guard let first = s.first else { throw TOMLError(line: line, reason: "missing value") }
-        if first == "\"" {
-            s = s.dropFirst()
-            var str = ""
-            while let c = s.first {
-                s = s.dropFirst()
-                if c == "\"" { return .string(str) }
-                if c == "\\", let e = s.first {
-                    s = s.dropFirst()
-                    switch e { case "n": str.append("\n"); case "t": str.append("\t"); default: str.append(e) }
-                } else { str.append(c) }
-            }
-            throw TOMLError(line: line, reason: "unterminated string")
-        }
-        if first == "[" {
-            s = s.dropFirst()
-            var items: [TOMLValue] = []
-            while true {
-                s = s.drop(while: { $0 == " " || $0 == "\t" || $0 == "," })
-                guard let c = s.first else { throw TOMLError(line: line, reason: "unterminated array (arrays must fit on one line)") }
-                if c == "]" { s = s.dropFirst(); return .array(items) }
-                items.append(try parseValue(&s, line: line))
-            }
-        }
-        let token = String(s.prefix(while: { $0 != "," && $0 != "]" && $0 != " " && $0 != "\t" }))
-        s = s.dropFirst(token.count)
-        let plain = token.replacingUnderscores()
-        if token == "true" { return .bool(true) }
-        if token == "false" { return .bool(false) }
-        if let i = Int(plain) { return .integer(i) }
-        if let d = Double(plain) { return .float(d) }
-        throw TOMLError(line: line, reason: "\(token) is not a string, number, boolean or array (strings need double quotes)")
-    }
-}
-
-extension StringProtocol {
-    func trimmingSpaces() -> String {
-        String(self.drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed())
-    }
-    fileprivate func replacingQuotes() -> String { String(self.filter { $0 != "\"" }) }
-    fileprivate func replacingUnderscores() -> String { String(self.filter { $0 != "_" }) }
 }

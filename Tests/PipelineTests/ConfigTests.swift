@@ -1,6 +1,6 @@
 import XCTest
 import Queue
-import Runtime
+@testable import Runtime
 
 /// Invalid configuration stops a program at start with the key and the reason.
 final class ConfigTests: XCTestCase {
@@ -29,7 +29,54 @@ final class ConfigTests: XCTestCase {
         assertInvalid("[fetch]\nroots = 7\n", key: "fetch.roots", reason: "array of folder paths")
         assertInvalid("[lexicons]\ndir = \"nowhere\"\n", key: "lexicons.dir", reason: "is not a folder")
         assertInvalid("[sources]\npages = [\"ftp://a.cn/x\"]\n", key: "sources.pages", reason: "not an http(s) URL")
-        assertInvalid("[worker\nlease = 3\n", key: "tideline.toml", reason: "line 1: a section header")
+        assertInvalid("[worker\nlease = 3\n", key: "tideline.toml", reason: "line 1: Error while parsing table header")
+    }
+
+    /// TOML 1.0 as other tools read it (the TOML spec's examples of what the config uses):
+    /// multi-line arrays with trailing commas and comments, inline tables, literal strings.
+    func testValidTOMLThatTheSpecAllowsIsRead() throws {
+        let c = try load("""
+            # spec: arrays may span lines, with comments and a trailing comma
+            [sources]
+            pages = [
+              'https://news.example.cn/rss.xml',  # a literal string
+              "https://www.example.gov.cn/col/col1/index.html",
+            ]
+            home_region = "某某市"
+
+            [stages]
+            extract = { concurrency = 3, batch_size = 8 }
+
+            [worker]
+            lease = 12.5
+            """)
+        XCTAssertEqual(c.sourcePages, ["https://news.example.cn/rss.xml", "https://www.example.gov.cn/col/col1/index.html"])
+        XCTAssertEqual(c.sourceHomeRegion, "某某市")
+        XCTAssertEqual(c.concurrency["extract"], 3, "an inline table")
+        XCTAssertEqual(c.batchSize["extract"], 8)
+        XCTAssertEqual(c.lease, 12.5)
+    }
+
+    /// An unknown key is named with its file and line, or its environment variable, and the
+    /// closest known key.
+    func testUnknownKeysSayWhereAndSuggestTheClosest() {
+        assertInvalid("# tideline\n[worker]\nleese = 3\n", key: "worker.leese", reason: "did you mean worker.lease?")
+        XCTAssertThrowsError(try load("[worker]\nleese = 3\n")) { error in
+            XCTAssertTrue("\(error)".contains("tideline.toml:2: worker.leese"), "\(error)")
+        }
+        XCTAssertThrowsError(try load("", env: ["TIDELINE_WORKER_LEASEE": "5"])) { error in
+            XCTAssertTrue("\(error)".contains("TIDELINE_WORKER_LEASEE, which sets worker.leasee"), "\(error)")
+            XCTAssertTrue("\(error)".contains("did you mean TIDELINE_WORKER_LEASE?"), "\(error)")
+        }
+    }
+
+    /// Every key offered as a suggestion is one `apply` takes.
+    func testEveryKnownKeyIsAccepted() throws {
+        for key in Config.knownKeys {
+            do { _ = try load("", env: [Config.variable(for: key): "x"]) } catch {
+                XCTAssertFalse("\(error)".contains("unknown setting"), "\(key): \(error)")
+            }
+        }
     }
 
     func testMaxAttemptsReachesEveryJobQueued() throws {

@@ -51,6 +51,7 @@ struct QueueCommand: ParsableCommand {
         @Option(help: "fetch, clean, extract or aggregate.") var stage: String?
         @Option(help: "available, running, succeeded, dead or cancelled.") var state: String?
         @Option(help: "At most this many.") var limit: Int = 20
+        @Option(help: "Only jobs whose payload or errors contain this text (a URL, a document id, a message).") var search: String?
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
@@ -62,7 +63,7 @@ struct QueueCommand: ParsableCommand {
         }
 
         func run() throws {
-            let jobs = try QueueCommand.withDatabase(db) { try QueueAdmin.list($0, stage: stage, state: state, limit: limit) }
+            let jobs = try QueueCommand.withDatabase(db) { try QueueAdmin.list($0, stage: stage, state: state, search: search, limit: limit) }
             if json { try QueueCommand.printJSON(jobs); return }
             print(OpsTable.jobs(jobs), terminator: "")
         }
@@ -107,13 +108,26 @@ struct QueueCommand: ParsableCommand {
     }
 
     struct Cancel: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel an available job (a running one finishes; `retry` undoes this).")
+        static let configuration = CommandConfiguration(abstract: "Cancel available jobs: one by id, or all of a stage (matching --search) (a running one finishes; `retry` undoes this).")
         @OptionGroup var db: DatabaseOptions
-        @Argument(help: "The job's id.") var id: Int64
+        @Argument(help: "The job's id.") var id: Int64?
+        @Option(help: "Every available job of this stage.") var stage: String?
+        @Option(help: "With --stage: only jobs whose payload or errors contain this text.") var search: String?
+
+        func validate() throws {
+            guard (id == nil) != (stage == nil) else { throw ValidationError("give a job id, or --stage S [--search TEXT]") }
+            if let stage { _ = try QueueCommand.stageArgument(stage) }
+            if search != nil && stage == nil { throw ValidationError("--search goes with --stage") }
+        }
 
         func run() throws {
-            guard try QueueCommand.withDatabase(db, { try JobQueue.cancel($0, id: id) }) else {
-                throw CLIError("job \(id) is not available (running, finished or unknown): nothing cancelled")
+            if let stage {
+                let n = try QueueCommand.withDatabase(db) { try QueueAdmin.cancel($0, stage: stage, search: search) }
+                print("\(n) job(s) cancelled")
+                return
+            }
+            guard let id, try QueueCommand.withDatabase(db, { try JobQueue.cancel($0, id: id) }) else {
+                throw CLIError("job \(id ?? 0) is not available (running, finished or unknown): nothing cancelled")
             }
             print("job \(id) cancelled")
         }

@@ -66,6 +66,12 @@ final class QueueCLITests: XCTestCase {
 
         let (_, list) = try tideline(["queue", "list", "--stage", "clean", "--state", "dead"])
         XCTAssertTrue(list.contains("boom: the test killed it"), list)
+        let (_, found) = try tideline(["queue", "list", "--search", "killed it", "--json"])
+        let foundIDs = (try JSONSerialization.jsonObject(with: Data(found.utf8)) as? [[String: Any]])?.compactMap { $0["id"] as? Int }
+        XCTAssertEqual(foundIDs, [Int(ids[0])], "search reads the errors: \(found)")
+        let (_, byPayload) = try tideline(["queue", "list", "--search", "\"document_id\": 3", "--json"])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(byPayload.utf8)) as? [[String: Any]])?.compactMap { $0["id"] as? Int },
+                       [Int(ids[2])], "and the payload: \(byPayload)")
         let (_, show) = try tideline(["queue", "show", String(ids[0])])
         XCTAssertTrue(show.contains("attempt 5 at 2026-01-01T00:00:00Z: boom"), show)
 
@@ -78,6 +84,12 @@ final class QueueCLITests: XCTestCase {
         let (again, message) = try tideline(["queue", "cancel", String(ids[1])])
         XCTAssertNotEqual(again, 0, "a cancelled job cannot be cancelled twice")
         XCTAssertTrue(message.contains("is not available"), message)
+        let (bc, bulk) = try tideline(["queue", "cancel", "--stage", "clean", "--search", "\"document_id\": 3"])
+        XCTAssertEqual(bc, 0, bulk)
+        XCTAssertTrue(bulk.contains("1 job(s) cancelled"), bulk)
+        XCTAssertEqual(try db.query("SELECT state FROM jobs WHERE id = $1", [ids[2]]).first?.decode(String.self, 0), "cancelled")
+        XCTAssertEqual(try db.query("SELECT state FROM jobs WHERE id = $1", [ids[0]]).first?.decode(String.self, 0), "available",
+                       "the retried job does not match the search and stays")
 
         _ = try tideline(["queue", "pause", "extract"])
         XCTAssertTrue(try tideline(["queue", "stats"]).1.contains("extract ‖"))
@@ -89,10 +101,10 @@ final class QueueCLITests: XCTestCase {
         XCTAssertTrue(usage.contains("unknown stage translate"), usage)
         let (dc, dry) = try tideline(["queue", "prune", "--older-than", "0s", "--dry-run"])
         XCTAssertEqual(dc, 0, dry)
-        XCTAssertTrue(dry.contains("would prune 1 finished job(s)"), dry)
+        XCTAssertTrue(dry.contains("clean\tcancelled\t2") && dry.contains("would prune 2 finished job(s)"), dry)
         let (pc, prune) = try tideline(["queue", "prune", "--older-than", "0s"])
         XCTAssertEqual(pc, 0, prune)
-        XCTAssertTrue(prune.contains("pruned 1 finished job(s)"), prune)
+        XCTAssertTrue(prune.contains("pruned 2 finished job(s)"), prune)
         let (_, watch) = try tideline(["queue", "watch", "--count", "1"])
         XCTAssertTrue(watch.contains("tideline queue watch"), watch)
     }

@@ -41,19 +41,34 @@ public enum QueueAdmin {
         public var runAt: String, createdAt: String, finishedAt: String?, lastError: String?, payload: String
     }
 
-    public static func list(_ db: Connection, stage: String?, state: String?, limit: Int) throws -> [JobSummary] {
+    /// `search`: text the payload, the last error or any earlier error contains (a source URL,
+    /// a document id, a message).
+    public static func list(_ db: Connection, stage: String?, state: String?, search: String? = nil, limit: Int) throws -> [JobSummary] {
         try db.query("""
             SELECT id, stage, state, attempts, max_attempts, \(timestamp("run_at")), \(timestamp("created_at")),
                    \(timestamp("finished_at")), last_error, payload::text
               FROM jobs
-             WHERE ($1::text IS NULL OR stage = $1) AND ($2::text IS NULL OR state = $2)
+             WHERE ($1::text IS NULL OR stage = $1) AND ($2::text IS NULL OR state = $2) AND \(matching("$4"))
              ORDER BY id DESC LIMIT $3
-            """, [stage, state, limit]).rows.map { r in
+            """, [stage, state, limit, search]).rows.map { r in
             JobSummary(id: try r.decode(Int64.self, 0), stage: try r.decode(String.self, 1), state: try r.decode(String.self, 2),
                        attempts: try r.decode(Int.self, 3), maxAttempts: try r.decode(Int.self, 4), runAt: try r.decode(String.self, 5),
                        createdAt: try r.decode(String.self, 6), finishedAt: try r.decodeOptional(String.self, 7),
                        lastError: try r.decodeOptional(String.self, 8), payload: try r.decode(String.self, 9))
         }
+    }
+
+    /// The search condition on one text parameter (NULL matches every job).
+    static func matching(_ parameter: String) -> String {
+        "(\(parameter)::text IS NULL OR strpos(payload::text, \(parameter)) > 0 OR strpos(coalesce(last_error, ''), \(parameter)) > 0 OR strpos(errors::text, \(parameter)) > 0)"
+    }
+
+    /// Cancels every available job of a stage (that `search` matches, when given); returns how many.
+    public static func cancel(_ db: Connection, stage: String, search: String?) throws -> Int {
+        try db.query("""
+            UPDATE jobs SET state = 'cancelled', finished_at = now()
+             WHERE stage = $1 AND state = 'available' AND \(matching("$2"))
+            """, [stage, search]).affectedRows
     }
 
     public struct JobDetail: Sendable, Codable, Equatable {

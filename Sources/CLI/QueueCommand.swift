@@ -65,7 +65,7 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             let jobs = try QueueCommand.withDatabase(db) { try QueueAdmin.list($0, stage: stage, state: state, search: search, limit: limit) }
             if json { try QueueCommand.printJSON(jobs); return }
-            print(OpsTable.jobs(jobs), terminator: "")
+            print(OpsTable.jobs(jobs, width: Terminal.columns), terminator: "")
         }
     }
 

@@ -13,7 +13,7 @@ struct Report: ParsableCommand {
     @Option(help: "Only periods and milestone dates from this one on (YYYY, YYYY-MM or YYYY-MM-DD).") var since: String?
     @Option(help: "Write a self-contained HTML page (charts, sources, queue) to this file instead.") var html: String?
     @Flag(help: "Show each figure's evidence sentence under it.") var evidence = false
-    @Option(help: "Terminal width in columns.") var width: Int = 100
+    @Option(help: "Width in columns (default: the terminal's, else 100).") var width: Int = Terminal.columns.map { max(80, $0) } ?? 100
 
     func validate() throws {
         if let since, !Self.isDate(since) { throw ValidationError("--since takes YYYY, YYYY-MM or YYYY-MM-DD, not \(since)") }

@@ -66,6 +66,10 @@ final class QueueCLITests: XCTestCase {
 
         let (_, list) = try tideline(["queue", "list", "--stage", "clean", "--state", "dead"])
         XCTAssertTrue(list.contains("boom: the test killed it"), list)
+        // Fitted to the terminal's width (COLUMNS when the output is not a terminal).
+        let (_, narrow) = try Workdir.run(["queue", "list"], in: dir, env: ["DATABASE_URL": conninfo, "COLUMNS": "100"])
+        for line in narrow.split(separator: "\n") { XCTAssertLessThanOrEqual(line.count, 100, String(line)) }
+        XCTAssertTrue(narrow.contains("…"), "the long payload and error are cut: \(narrow)")
         let (_, found) = try tideline(["queue", "list", "--search", "killed it", "--json"])
         let foundIDs = (try JSONSerialization.jsonObject(with: Data(found.utf8)) as? [[String: Any]])?.compactMap { $0["id"] as? Int }
         XCTAssertEqual(foundIDs, [Int(ids[0])], "search reads the errors: \(found)")

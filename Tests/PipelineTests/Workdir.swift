@@ -33,6 +33,7 @@ enum Workdir {
     static func run(_ args: [String], in dir: URL, env extra: [String: String] = [:], executable: URL? = nil) throws -> (Int32, String) {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "DATABASE_URL")
+        env.removeValue(forKey: "COLUMNS")   // output fitted to a terminal only when a test asks
         for (k, v) in extra { env[k] = v }
         let log = dir.appendingPathComponent("out-\(UInt32.random(in: 0...UInt32.max)).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)

@@ -43,7 +43,7 @@ struct ExportRow {
         /// The value as JSON text.
         var json: String {
             switch self {
-            case .string(let s): return s.map(ExportRow.quoted) ?? "null"
+            case .string(let s): return s.map(JSONText.quoted) ?? "null"
             case .int(let i): return String(i)
             case .double(let d):
                 guard let d, d.isFinite else { return "null" }
@@ -65,24 +65,9 @@ struct ExportRow {
     /// One JSON object with the columns in their order (Foundation's encoder does not keep key
     /// order on Linux, and a fixed order is what makes exports diffable).
     var json: String {
-        "{" + columns.map { Self.quoted($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}"
+        "{" + columns.map { JSONText.quoted($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}"
     }
 
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
-    }
 
 }
 

@@ -42,10 +42,10 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = "{\"ts\":" + Self.quoted(Self.timestamp(Date())) + ",\"level\":" + Self.quoted(event.level.rawValue)
-            + ",\"logger\":" + Self.quoted(label) + ",\"msg\":" + Self.quoted(event.message.description)
+        var line = "{\"ts\":" + JSONText.quoted(Self.timestamp(Date())) + ",\"level\":" + JSONText.quoted(event.level.rawValue)
+            + ",\"logger\":" + JSONText.quoted(label) + ",\"msg\":" + JSONText.quoted(event.message.description)
         for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
-            line += "," + Self.quoted(k) + ":" + Self.json(v)
+            line += "," + JSONText.quoted(k) + ":" + Self.json(v)
         }
         line += "}\n"
         Self.lock.lock()
@@ -55,32 +55,17 @@ public struct JSONLogHandler: LogHandler {
 
     static func json(_ v: Logger.Metadata.Value) -> String {
         switch v {
-        case .string(let s): return quoted(s)
+        case .string(let s): return JSONText.quoted(s)
         case .stringConvertible(let c):
             if let b = c as? Bool { return b ? "true" : "false" }
             if c is any BinaryInteger { return c.description }
             if let d = c as? Double, d.isFinite { return c.description }
-            return quoted(c.description)
+            return JSONText.quoted(c.description)
         case .array(let items): return "[" + items.map(json).joined(separator: ",") + "]"
-        case .dictionary(let d): return "{" + d.sorted { $0.key < $1.key }.map { quoted($0.key) + ":" + json($0.value) }.joined(separator: ",") + "}"
+        case .dictionary(let d): return "{" + d.sorted { $0.key < $1.key }.map { JSONText.quoted($0.key) + ":" + json($0.value) }.joined(separator: ",") + "}"
         }
     }
 
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
-            }
-        }
-        return out + "\""
-    }
 
     /// 2026-11-26T19:45:01.123Z
     static func timestamp(_ date: Date) -> String {

@@ -11,8 +11,8 @@ final class LogFormatTests: XCTestCase {
         XCTAssertEqual(JSONLogHandler.json(.stringConvertible(true)), "true")
         XCTAssertEqual(JSONLogHandler.json(.string("42")), "\"42\"", "a string stays a string")
         XCTAssertEqual(JSONLogHandler.json(.array([.stringConvertible(1), .string("a")])), "[1,\"a\"]")
-        XCTAssertEqual(JSONLogHandler.quoted("http://x.cn/a \"b\"\n舟山"), "\"http://x.cn/a \\\"b\\\"\\n舟山\"")
-        XCTAssertEqual(JSONLogHandler.quoted("\u{1}"), "\"\\u0001\"")
+        XCTAssertEqual(JSONText.quoted("http://x.cn/a \"b\"\n舟山"), "\"http://x.cn/a \\\"b\\\"\\n舟山\"")
+        XCTAssertEqual(JSONText.quoted("\u{1}"), "\"\\u0001\"")
     }
 
     func testTimestampsAreUTCWithMilliseconds() {

@@ -1,5 +1,6 @@
 import Foundation
 import Queue
+import Reports
 
 /// Plain-text tables for the queue commands.
 enum OpsTable {
@@ -32,21 +33,9 @@ enum OpsTable {
         for j in jobs {
             let detail = j.lastError.map { "\(j.payload)  ✗ \($0)" } ?? j.payload
             out += pad(String(j.id), 9) + pad(j.stage, 10) + pad(j.state, 10) + pad("\(j.attempts)/\(j.maxAttempts)", 6)
-                + pad(j.createdAt, 25) + (width.map { cut(detail, columns: max(20, $0 - 60)) } ?? detail) + "\n"
+                + pad(j.createdAt, 25) + (width.map { Format.cut(detail, columns: max(20, $0 - 60)) } ?? detail) + "\n"
         }
         if jobs.isEmpty { out += "(no jobs match)\n" }
-        return out
-    }
-
-    /// The text cut to `columns` terminal columns (a CJK character takes two), with … when cut.
-    static func cut(_ s: String, columns: Int) -> String {
-        var used = 0, out = ""
-        for c in s {
-            let w = c.unicodeScalars.first.map { (0x1100...0x115F).contains($0.value) || (0x2E80...0xA4CF).contains($0.value)
-                || (0xAC00...0xD7A3).contains($0.value) || (0xF900...0xFAFF).contains($0.value) || (0xFF00...0xFF60).contains($0.value) ? 2 : 1 } ?? 1
-            if used + w > columns - 1 { return out + "…" }
-            out.append(c); used += w
-        }
         return out
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Number and text formatting shared by the terminal and HTML reports.
-enum Format {
+public enum Format {
     /// 1017600 → 1,017,600; 0.35 → 0.35; 955.6e8 → 95,560,000,000.
     static func number(_ v: Double) -> String {
         if v == v.rounded() && abs(v) < 1e15 {
@@ -45,18 +45,21 @@ enum Format {
             || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
     }
 
+    /// Cut to `columns` terminal columns (a wide character takes two), ending in … when cut.
+    public static func cut(_ s: String, columns: Int) -> String {
+        guard width(s) > columns else { return s }
+        var out = "", used = 0
+        for c in s {
+            let w = width(String(c))
+            if used + w > columns - 1 { break }
+            out.append(c); used += w
+        }
+        return out + "…"
+    }
+
     /// Cut to `columns` (ending in … when cut) and pad with spaces to exactly `columns`.
     static func cell(_ s: String, _ columns: Int, right: Bool = false) -> String {
-        var text = s
-        if width(text) > columns {
-            var out = "", used = 0
-            for c in text {
-                let w = width(String(c))
-                if used + w > columns - 1 { break }
-                out.append(c); used += w
-            }
-            text = out + "…"
-        }
+        let text = cut(s, columns: columns)
         let pad = String(repeating: " ", count: max(0, columns - width(text)))
         return right ? pad + text : text + pad
     }

@@ -120,8 +120,8 @@ public struct Config: Sendable {
             return row[b.count]
         }
         let k = Array(key)
-        guard let best = knownKeys.min(by: { distance(k, Array($0)) < distance(k, Array($1)) }) else { return nil }
-        return distance(k, Array(best)) <= max(2, key.count / 5) ? best : nil
+        guard let best = knownKeys.map({ (key: $0, d: distance(k, Array($0))) }).min(by: { $0.d < $1.d }) else { return nil }
+        return best.d <= max(2, key.count / 5) ? best.key : nil
     }
 
     /// `worker.lease` → `TIDELINE_WORKER_LEASE`.

@@ -464,12 +464,16 @@ struct Summary {
                    RETURNING \(names), sources)
             SELECT \(asText) FROM up JOIN u USING (\(names)) WHERE up.sources = u.d AND u.d > 0
             """, prepared: true, values + [PostgresArray(keys.map { deltas[$0]! })]).rows)
+        // Only a key whose count went down can have reached zero.
+        let falling = keys.filter { deltas[$0]! < 0 }
+        guard !falling.isEmpty else { return appeared }
+        let fallingValues: [any PostgresEncodable] = columns.indices.map { i in PostgresArray(falling.map { $0[i] }) }
         let gone = try decoded(db.query("""
             DELETE FROM \(table) c USING unnest(\(unnest)) AS u(\(names))
              WHERE (\(columns.map { "c." + $0.name }.joined(separator: ", "))) = (\(columns.map { "u." + $0.name }.joined(separator: ", ")))
                AND c.sources <= 0
             RETURNING \(columns.map { $0.type == "text" ? "c." + $0.name : "c.\($0.name)::text" }.joined(separator: ", "))
-            """, prepared: true, values).rows)
+            """, prepared: true, fallingValues).rows)
         return appeared + gone
     }
 }

@@ -35,8 +35,11 @@ enum Workdir {
         env.removeValue(forKey: "DATABASE_URL")
         env.removeValue(forKey: "COLUMNS")   // output fitted to a terminal only when a test asks
         for (k, v) in extra { env[k] = v }
-        let log = dir.appendingPathComponent("out-\(UInt32.random(in: 0...UInt32.max)).log")
+        // The output goes to a scratch file outside `dir`: some callers run in the package root.
+        let log = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tideline-test-out-\(UInt64.random(in: 0...UInt64.max)).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
         let p = Process()
         p.executableURL = executable ?? tideline
         p.arguments = args

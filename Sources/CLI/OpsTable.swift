@@ -13,13 +13,23 @@ enum OpsTable {
         return String(format: "%.1f d", seconds / 86400)
     }
 
-    static func stats(_ stats: [QueueAdmin.StageStats], window: Double) -> String {
+    /// Short headings of the job states, for a narrow terminal.
+    static let shortState: [String: String] = ["available": "avail", "running": "run", "succeeded": "done",
+                                               "failed": "fail", "dead": "dead", "cancelled": "canc"]
+
+    /// `width`: the terminal's columns (headings shorten, then the last column is cut); nil for
+    /// a pipe or a file.
+    static func stats(_ stats: [QueueAdmin.StageStats], window: Double, width: Int? = nil) -> String {
         let states = JobState.allCases.map(\.rawValue)
-        var out = pad("stage", 11) + states.map { pad($0, 11) }.joined() + pad("oldest", 10) + "per min (\(Int(window / 60)) min)\n"
+        var table = TextTable([("stage", "stage")] + states.map { ($0, shortState[$0] ?? $0) }
+                              + [("oldest", "oldest"), ("per min (\(Int(window / 60)) min)", "/min")])
         for s in stats {
-            out += pad(s.stage + (s.paused ? " ‖" : ""), 11) + states.map { pad(String(s.counts[$0] ?? 0), 11) }.joined()
-            out += pad(age(s.oldestAvailableSeconds), 10) + String(format: "%.1f", s.throughputPerMinute) + "\n"
+            // An empty stage has no oldest job: a dash, not "0.0 s".
+            let oldest = (s.counts["available"] ?? 0) > 0 ? age(s.oldestAvailableSeconds) : "–"
+            table.add([s.stage + (s.paused ? " ‖" : "")] + states.map { String(s.counts[$0] ?? 0) }
+                      + [oldest, String(format: "%.1f", s.throughputPerMinute)])
         }
+        var out = table.render(width: width)
         let dead = stats.reduce(0) { $0 + ($1.counts["dead"] ?? 0) }
         if dead > 0 { out += "\(dead) dead job(s): `tideline queue list --state dead`, then `tideline queue retry`\n" }
         if stats.contains(where: \.paused) { out += "‖ paused: `tideline queue resume STAGE`\n" }
@@ -62,14 +72,14 @@ enum OpsTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func workers(_ workers: [QueueAdmin.WorkerRow]) -> String {
-        var out = pad("stage", 10) + pad("status", 9) + pad("host", 16) + pad("pid", 8) + pad("threads", 8) + pad("started", 25)
-            + pad("heartbeat", 11) + "done / failed\n"
+    static func workers(_ workers: [QueueAdmin.WorkerRow], width: Int? = nil) -> String {
+        var table = TextTable([("stage", "stage"), ("status", "status"), ("done / failed", "done/fail"), ("heartbeat", "beat"),
+                               ("pid", "pid"), ("threads", "thr"), ("started", "started"), ("host", "host")])
         for w in workers {
-            out += pad(w.stage, 10) + pad(w.status == "silent" ? "SILENT" : w.status, 9) + pad(w.host, 16) + pad(String(w.pid), 8)
-                + pad(String(w.concurrency), 8) + pad(w.startedAt, 25) + pad(age(w.secondsSinceHeartbeat) + " ago", 11)
-                + "\(w.jobsDone) / \(w.jobsFailed)\n"
+            table.add([w.stage, w.status == "silent" ? "SILENT" : w.status, "\(w.jobsDone) / \(w.jobsFailed)",
+                       age(w.secondsSinceHeartbeat) + " ago", String(w.pid), String(w.concurrency), w.startedAt, w.host])
         }
+        var out = table.render(width: width)
         if workers.isEmpty { out += "(no running workers; `--all` adds those stopped in the last hour)\n" }
         if workers.contains(where: { $0.status == "silent" }) {
             out += "SILENT: no heartbeat lately and no clean stop; the process died or hangs. Its jobs are rescued after the lease.\n"

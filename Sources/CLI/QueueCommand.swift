@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Postgres
 import Queue
+import Reports
 import Runtime
 
 /// Looking at and steering the queue without writing SQL. Every reading has `--json`.
@@ -41,7 +42,7 @@ struct QueueCommand: ParsableCommand {
         func run() throws {
             let stats = try QueueCommand.withDatabase(db) { try QueueAdmin.stats($0, stages: QueueCommand.stages, window: window) }
             if json { try QueueCommand.printJSON(stats); return }
-            print(OpsTable.stats(stats, window: window), terminator: "")
+            print(OpsTable.stats(stats, window: window, width: Terminal.columns), terminator: "")
         }
     }
 
@@ -211,7 +212,7 @@ struct QueueCommand: ParsableCommand {
             let workers = try QueueCommand.withDatabase(db) { try QueueAdmin.workers($0, silentAfter: silentAfter) }
                 .filter { all || $0.status != "stopped" }
             if json { try QueueCommand.printJSON(workers); return }
-            print(OpsTable.workers(workers), terminator: "")
+            print(OpsTable.workers(workers, width: Terminal.columns), terminator: "")
         }
     }
 
@@ -231,10 +232,12 @@ struct QueueCommand: ParsableCommand {
                 let stats = try QueueAdmin.stats(conn, stages: QueueCommand.stages, window: 60)
                 let workers = try QueueAdmin.workers(conn, silentAfter: silentAfter).filter { $0.status != "stopped" }
                 let now = ISO8601DateFormatter().string(from: Date())
+                let width = Terminal.columns
+                let title = "tideline queue watch · \(now) · every \(interval) s · Ctrl-C to stop"
                 // Home the cursor and clear the screen, then draw the frame.
-                print("\u{1B}[H\u{1B}[2J" + "tideline queue watch · \(now) · every \(interval) s · Ctrl-C to stop\n")
-                print(OpsTable.stats(stats, window: 60))
-                print(OpsTable.workers(workers), terminator: "")
+                print("\u{1B}[H\u{1B}[2J" + (width.map { Format.cut(title, columns: $0) } ?? title) + "\n")
+                print(OpsTable.stats(stats, window: 60, width: width))
+                print(OpsTable.workers(workers, width: width), terminator: "")
                 fflush(nil)   // (every output stream: `stdout` is a C global Swift 6 will not touch)
                 n += 1
                 if count == 0 || n < count { Thread.sleep(forTimeInterval: interval) }

@@ -33,7 +33,7 @@ public enum Format {
     }
 
     /// Columns a string takes in a terminal: East Asian wide and full-width characters take two.
-    static func width(_ s: String) -> Int {
+    public static func width(_ s: String) -> Int {
         s.unicodeScalars.reduce(0) { $0 + (isWide($1) ? 2 : ($1.properties.generalCategory == .nonspacingMark ? 0 : 1)) }
     }
 
@@ -58,7 +58,7 @@ public enum Format {
     }
 
     /// Cut to `columns` (ending in … when cut) and pad with spaces to exactly `columns`.
-    static func cell(_ s: String, _ columns: Int, right: Bool = false) -> String {
+    public static func cell(_ s: String, _ columns: Int, right: Bool = false) -> String {
         let text = cut(s, columns: columns)
         let pad = String(repeating: " ", count: max(0, columns - width(text)))
         return right ? pad + text : text + pad

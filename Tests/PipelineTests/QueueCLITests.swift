@@ -1,6 +1,7 @@
 import XCTest
 import Postgres
 import Queue
+import Reports
 import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -111,6 +112,19 @@ final class QueueCLITests: XCTestCase {
         XCTAssertTrue(prune.contains("pruned 2 finished job(s)"), prune)
         let (_, watch) = try tideline(["queue", "watch", "--count", "1"])
         XCTAssertTrue(watch.contains("tideline queue watch"), watch)
+        XCTAssertTrue(watch.contains("succeeded") && watch.contains("heartbeat"), "full headings into a pipe: \(watch)")
+        // stats, workers and watch fit the terminal too: short headings first, then the last column cut.
+        for args in [["queue", "stats"], ["queue", "watch", "--count", "1"], ["queue", "workers", "--all"]] {
+            let (_, fitted) = try Workdir.run(args, in: dir, env: ["DATABASE_URL": conninfo, "COLUMNS": "60"])
+            // The table lines (heading and a row per stage or worker); hints below may wrap.
+            let tableLines = fitted.split(separator: "\n").filter { line in
+                ["stage", "fetch", "clean", "extract", "aggregate"].contains { line.hasPrefix($0) }
+            }
+            XCTAssertFalse(tableLines.isEmpty, "\(args): \(fitted)")
+            for line in tableLines { XCTAssertLessThanOrEqual(Format.width(String(line)), 60, "\(args): \(line)") }
+        }
+        let (_, statsNarrow) = try Workdir.run(["queue", "stats"], in: dir, env: ["DATABASE_URL": conninfo, "COLUMNS": "60"])
+        XCTAssertTrue(statsNarrow.contains("avail") && !statsNarrow.contains("available"), statsNarrow)
     }
 
     func testAWatchedFolderEnqueuesNewAndChangedFilesOnly() throws {

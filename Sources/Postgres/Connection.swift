@@ -37,7 +37,10 @@ public final class Connection: @unchecked Sendable {   // one owner thread at a 
         PQsetNoticeProcessor(raw, { _, _ in }, nil)
         // A pipeline's tables grow from empty: a generic plan made for a prepared statement while
         // a table was small (a sequential scan) would stay in use when it is large. Prepared
-        // statements keep their parse; each execution is planned for the table as it is.
+        // statements keep their parse; each execution is planned for the table as it is. (Generic
+        // plans were tried for the workers: a fifth less of PostgreSQL's CPU while the plans were
+        // good, but a plan made while a table was nearly empty scanned it whole until autovacuum's
+        // next ANALYZE, up to a minute later, and the run as a whole cost more.)
         _ = try check(PQexec(raw, "SET plan_cache_mode = force_custom_plan"))
         for channel in listening { try execute("LISTEN \(Self.quoteIdentifier(channel))") }
     }
@@ -57,21 +60,22 @@ public final class Connection: @unchecked Sendable {   // one owner thread at a 
     /// Runs one statement with parameters `$1 … $n`. A lost connection outside a transaction
     /// is re-opened and the statement retried once; inside a transaction the error is thrown,
     /// because the transaction is gone with it.
-    /// With `prepared`, the statement is parsed and planned once per connection (`PQprepare`) and
-    /// then run with `PQexecPrepared`: for the hot paths, run thousands of times by a worker.
+    /// A statement with parameters is prepared once per connection (`PQprepare`) and then run with
+    /// `PQexecPrepared`, so a worker that runs it thousands of times parses it once. Every such text
+    /// is a constant of the code (values always travel as parameters), so the cache is bounded.
     @discardableResult
-    public func query(_ sql: String, prepared: Bool = false, _ params: [any PostgresEncodable] = []) throws -> QueryResult {
+    public func query(_ sql: String, _ params: [any PostgresEncodable] = []) throws -> QueryResult {
         do {
-            return try exec(sql, params, prepared: prepared)
+            return try exec(sql, params)
         } catch let e as PostgresError where e.isConnectionLoss && !inTransaction {
             try connect()
-            return try exec(sql, params, prepared: prepared)
+            return try exec(sql, params)
         }
     }
 
     /// `query` for statements whose rows are not needed.
-    public func execute(_ sql: String, prepared: Bool = false, _ params: [any PostgresEncodable] = []) throws {
-        _ = try query(sql, prepared: prepared, params)
+    public func execute(_ sql: String, _ params: [any PostgresEncodable] = []) throws {
+        _ = try query(sql, params)
     }
 
     /// The server-side name of a prepared statement, preparing it on first use.
@@ -83,7 +87,7 @@ public final class Connection: @unchecked Sendable {   // one owner thread at a 
         return name
     }
 
-    private func exec(_ sql: String, _ params: [any PostgresEncodable], prepared usePrepared: Bool = false) throws -> QueryResult {
+    private func exec(_ sql: String, _ params: [any PostgresEncodable]) throws -> QueryResult {
         if raw == nil || PQstatus(raw) != CONNECTION_OK {
             if inTransaction { throw PostgresError(kind: .connection, message: "connection lost inside a transaction") }
             try connect()
@@ -106,7 +110,7 @@ public final class Connection: @unchecked Sendable {   // one owner thread at a 
                 pointers.append(p); lengths.append(Int32(b.count)); formats.append(1)
             }
         }
-        let name = usePrepared ? try statementName(sql, parameters: values.count) : nil
+        let name = values.isEmpty ? nil : try statementName(sql, parameters: values.count)
         let result: OpaquePointer? = pointers.withUnsafeBufferPointer { ptrs in
             ptrs.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(ptrs.count, 1)) { vals in
                 if let name {

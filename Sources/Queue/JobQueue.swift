@@ -9,7 +9,7 @@ public enum JobQueue {
     @discardableResult
     public static func enqueue(_ db: Connection, _ jobs: [NewJob]) throws -> [Int64] {
         guard !jobs.isEmpty else { return [] }
-        let r = try db.query(JobQueries.enqueue, prepared: true, [
+        let r = try db.query(JobQueries.enqueue, [
             PostgresArray(jobs.map { $0.stage }),
             PostgresArray(jobs.map { $0.payload }),
             PostgresArray(jobs.map { $0.priority }),
@@ -21,7 +21,7 @@ public enum JobQueue {
     }
 
     public static func claim(_ db: Connection, stage: String, limit: Int, worker: String) throws -> [Job] {
-        let r = try db.query(JobQueries.claim, prepared: true, [stage, limit, worker])
+        let r = try db.query(JobQueries.claim, [stage, limit, worker])
         return try r.rows.map {
             Job(id: try $0.decode(Int64.self, 0), stage: stage, payload: try $0.decode(String.self, 1),
                 attempt: try $0.decode(Int.self, 2), maxAttempts: try $0.decode(Int.self, 3))
@@ -30,7 +30,7 @@ public enum JobQueue {
 
     /// Marks jobs succeeded; returns how many were still this worker's to complete.
     public static func complete(_ db: Connection, ids: [Int64], worker: String) throws -> Int {
-        try db.query(JobQueries.complete, prepared: true, [PostgresArray(ids), worker]).affectedRows
+        try db.query(JobQueries.complete, [PostgresArray(ids), worker]).affectedRows
     }
 
     /// Records a failed attempt and returns the job's new state (nil when it was no longer ours).
@@ -54,7 +54,7 @@ public enum JobQueue {
 
     public static func heartbeat(_ db: Connection, ids: [Int64], worker: String) throws {
         guard !ids.isEmpty else { return }
-        try db.execute(JobQueries.heartbeatJobs, prepared: true, [PostgresArray(ids), worker])
+        try db.execute(JobQueries.heartbeatJobs, [PostgresArray(ids), worker])
     }
 
     /// Returns how many running jobs had outlived their lease and were rescued.

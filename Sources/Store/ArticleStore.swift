@@ -33,22 +33,43 @@ public enum ArticleStore {
         }
     }
 
-    /// Replaces a document's articles (their extractions and report sources go with them by
-    /// cascade) and returns the new ids in order.
+    /// Replaces a document's articles and their extractions (the report sources must have been
+    /// withdrawn first: `ReportStore.forget`) and returns the new ids in order.
     public static func replace(_ db: Connection, documentID: Int64, with articles: [New]) throws -> [Int64] {
-        try db.execute("DELETE FROM articles WHERE document_id = $1", [documentID])
-        guard !articles.isEmpty else { return [] }
+        try replace(db, [documentID: articles])[documentID] ?? []
+    }
+
+    /// The same for several documents in two statements; returns each document's new article ids
+    /// in order.
+    public static func replace(_ db: Connection, _ documents: [Int64: [New]]) throws -> [Int64: [Int64]] {
+        guard !documents.isEmpty else { return [:] }
+        let order = documents.keys.sorted()
+        // Looked up document by document (see ReportStore.touched for why not `document_id = ANY`).
+        // Extractions first: they carry no foreign key to cascade from (M011).
+        try db.execute("""
+            DELETE FROM extractions WHERE id = ANY(ARRAY(
+                SELECT x.id FROM unnest($1::bigint[]) AS t(document)
+                 CROSS JOIN LATERAL (SELECT id FROM extractions WHERE document_id = t.document OFFSET 0) x))
+            """, [PostgresArray(order)])
+        try db.execute("""
+            DELETE FROM articles WHERE id = ANY(ARRAY(
+                SELECT x.id FROM unnest($1::bigint[]) AS t(document)
+                 CROSS JOIN LATERAL (SELECT id FROM articles WHERE document_id = t.document OFFSET 0) x))
+            """, [PostgresArray(order)])
+        let rows = order.flatMap { d in documents[d]!.map { (d, $0) } }
+        guard !rows.isEmpty else { return [:] }
+        let articles = rows.map(\.1)
         let r = try db.query("""
             INSERT INTO articles (document_id, index, headline, byline, published, source, home_region, text,
                                   paragraph_offsets, markers)
-            SELECT $1, t.index, t.headline, t.byline, t.published::date, t.source, t.home_region, t.text,
+            SELECT t.document, t.index, t.headline, t.byline, t.published::date, t.source, t.home_region, t.text,
                    t.offsets::integer[], t.markers::jsonb
-              FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+              FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                           $9::text[], $10::text[])
-                   AS t(index, headline, byline, published, source, home_region, text, offsets, markers)
-            ORDER BY t.index
-            RETURNING id
-            """, [documentID,
+                   AS t(document, index, headline, byline, published, source, home_region, text, offsets, markers)
+            ORDER BY t.document, t.index
+            RETURNING id, document_id
+            """, [PostgresArray(rows.map(\.0)),
                   PostgresArray(articles.map { $0.index }),
                   PostgresArray(articles.map { $0.headline }),
                   PostgresArray(articles.map { $0.byline }),
@@ -58,17 +79,25 @@ public enum ArticleStore {
                   PostgresArray(articles.map { $0.text }),
                   PostgresArray(articles.map { "{" + $0.paragraphOffsets.map(String.init).joined(separator: ",") + "}" }),
                   PostgresArray(articles.map { $0.markers })])
-        return try r.rows.map { try $0.decode(Int64.self, 0) }
+        var ids: [Int64: [Int64]] = [:]
+        for row in r.rows { ids[try row.decode(Int64.self, 1), default: []].append(try row.decode(Int64.self, 0)) }
+        for d in ids.keys { ids[d]!.sort() }
+        return ids
     }
 
     public static func load(_ db: Connection, id: Int64) throws -> StoredArticle? {
+        try load(db, ids: [id]).first
+    }
+
+    /// The articles that still exist of `ids`, in the order of their ids.
+    public static func load(_ db: Connection, ids: [Int64]) throws -> [StoredArticle] {
         let r = try db.query("""
             SELECT a.id, a.document_id, d.source_id, a.index, a.headline, a.byline, a.published::text,
                    a.home_region, a.text
               FROM articles a JOIN documents d ON d.id = a.document_id
-             WHERE a.id = $1
-            """, [id])
-        return try r.first.map {
+             WHERE a.id = ANY($1::bigint[]) ORDER BY a.id
+            """, [PostgresArray(ids)])
+        return try r.rows.map {
             StoredArticle(id: try $0.decode(Int64.self, 0), documentID: try $0.decode(Int64.self, 1),
                           sourceID: try $0.decode(String.self, 2), index: try $0.decode(Int.self, 3),
                           headline: try $0.decodeOptional(String.self, 4), byline: try $0.decodeOptional(String.self, 5),

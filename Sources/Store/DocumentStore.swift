@@ -32,19 +32,28 @@ public enum DocumentStore {
         return try r.first?.decode(Int64.self, 0)
     }
 
-    public static func load(_ db: Connection, id: Int64) throws -> StoredDocument? {
+    /// The documents that still exist of `ids`, in the order of their ids.
+    public static func load(_ db: Connection, ids: [Int64]) throws -> [StoredDocument] {
         let r = try db.query("""
-            SELECT id, source_id, content_hash, content, content_type, metadata::text FROM documents WHERE id = $1
-            """, [id])
-        return try r.first.map {
+            SELECT id, source_id, content_hash, content, content_type, metadata::text FROM documents
+             WHERE id = ANY($1::bigint[]) ORDER BY id
+            """, [PostgresArray(ids)])
+        return try r.rows.map {
             StoredDocument(id: try $0.decode(Int64.self, 0), sourceID: try $0.decode(String.self, 1),
                            contentHash: try $0.decode(String.self, 2), content: try $0.decode([UInt8].self, 3),
                            contentType: try $0.decode(String.self, 4), metadata: try $0.decode(String.self, 5))
         }
     }
 
-    public static func markCleaned(_ db: Connection, id: Int64, warnings: String) throws {
-        try db.execute("UPDATE documents SET cleaned_at = now(), clean_warnings = $2::jsonb WHERE id = $1", [id, warnings])
+    /// Marks documents cleaned, each with its warnings (a JSON array as text).
+    public static func markCleaned(_ db: Connection, _ warnings: [Int64: String]) throws {
+        guard !warnings.isEmpty else { return }
+        let ids = warnings.keys.sorted()
+        try db.execute("""
+            UPDATE documents d SET cleaned_at = now(), clean_warnings = t.warnings::jsonb
+              FROM unnest($1::bigint[], $2::text[]) AS t(id, warnings)
+             WHERE d.id = t.id
+            """, [PostgresArray(ids), PostgresArray(ids.map { warnings[$0]! })])
     }
 
     public static func allIDs(_ db: Connection) throws -> [(id: Int64, hash: String)] {

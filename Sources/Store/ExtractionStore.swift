@@ -13,18 +13,42 @@ public enum ExtractionStore {
         }
     }
 
+    /// One article's extractions, as `replace` takes them.
+    public struct ArticleRows: Sendable {
+        public var articleID: Int64, documentID: Int64, rows: [New]
+        public init(articleID: Int64, documentID: Int64, rows: [New]) {
+            self.articleID = articleID; self.documentID = documentID; self.rows = rows
+        }
+    }
+
     /// Replaces an article's extractions; returns how many were written.
     @discardableResult
     public static func replace(_ db: Connection, articleID: Int64, documentID: Int64, with rows: [New]) throws -> Int {
-        try db.execute("DELETE FROM extractions WHERE article_id = $1", [articleID])
+        try replace(db, [ArticleRows(articleID: articleID, documentID: documentID, rows: rows)])
+    }
+
+    /// Replaces several articles' extractions in two statements (a batch's worth: a statement per
+    /// article was most of the extract stage's round trips); returns how many were written.
+    @discardableResult
+    public static func replace(_ db: Connection, _ articles: [ArticleRows]) throws -> Int {
+        guard !articles.isEmpty else { return 0 }
+        // Looked up article by article (see ReportStore.touched for why not `article_id = ANY`).
+        try db.execute("""
+            DELETE FROM extractions WHERE id = ANY(ARRAY(
+                SELECT x.id FROM unnest($1::bigint[]) AS t(article)
+                 CROSS JOIN LATERAL (SELECT id FROM extractions WHERE article_id = t.article OFFSET 0) x))
+            """, [PostgresArray(articles.map(\.articleID))])
+        let rows = articles.flatMap { a in a.rows.map { (a.articleID, a.documentID, $0) } }
         guard !rows.isEmpty else { return 0 }
         return try db.query("""
             INSERT INTO extractions (article_id, document_id, kind, data, evidence, start_offset, end_offset)
-            SELECT $1, $2, t.kind, t.data::jsonb, t.evidence, t.s, t.e
-              FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::int[]) AS t(kind, data, evidence, s, e)
-            """, [articleID, documentID,
-                  PostgresArray(rows.map { $0.kind }), PostgresArray(rows.map { $0.data }),
-                  PostgresArray(rows.map { $0.evidence }), PostgresArray(rows.map { $0.start }),
-                  PostgresArray(rows.map { $0.end })]).affectedRows
+            SELECT t.article, t.document, t.kind, t.data::jsonb, t.evidence, t.s, t.e
+              FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+                   AS t(article, document, kind, data, evidence, s, e)
+            """, [
+                  PostgresArray(rows.map { $0.0 }), PostgresArray(rows.map { $0.1 }),
+                  PostgresArray(rows.map { $0.2.kind }), PostgresArray(rows.map { $0.2.data }),
+                  PostgresArray(rows.map { $0.2.evidence }), PostgresArray(rows.map { $0.2.start }),
+                  PostgresArray(rows.map { $0.2.end })]).affectedRows
     }
 }

@@ -7,7 +7,8 @@ public struct Migration: Sendable {
     public let sql: String
 
     /// Every migration, in order. Append; never edit one that has shipped.
-    public static let all: [Migration] = [.m001Queue, .m002Pipeline, .m003Reports, .m004ReportKeys, .m005Fetch, .m006IncrementalReports, .m007JobTotals, .m008Schedules, .m009RowSummaries, .m010HostSlots]
+    public static let all: [Migration] = [.m001Queue, .m002Pipeline, .m003Reports, .m004ReportKeys, .m005Fetch, .m006IncrementalReports, .m007JobTotals, .m008Schedules, .m009RowSummaries, .m010HostSlots,
+                                         .m011ExtractionsUnchecked]
 }
 
 public enum Migrator {

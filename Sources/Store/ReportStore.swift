@@ -23,45 +23,39 @@ public enum ReportStore {
     /// The same for a batch of articles in one transaction: every key the batch touches is locked
     /// first, in one order, so batches on several workers cannot deadlock; then each article's
     /// sources are replaced and the rows they touch are recomputed once.
+    /// Each step is one statement for the whole batch (a statement per article was most of the
+    /// stage's round trips).
     public static func refresh(_ db: Connection, articleIDs: [Int64], keys: Keys) throws {
-        var articles: [(id: Int64, indicators: [IndicatorSource], milestones: [MilestoneSource])] = []
-        var groups: Set<[String]> = [], milestoneKeys: Set<[String]> = []
-        for id in articleIDs {
-            let (indicators, milestones) = try loadSources(db, articleID: id, keys: keys)
-            let old = try touched(db, column: "article_id", id: id)
-            groups.formUnion(old.groups.union(indicators.map(\.group)))
-            milestoneKeys.formUnion(old.milestones.union(milestones.map(\.key)))
-            articles.append((id, indicators, milestones))
-        }
-        try lock(db, groups: groups, milestones: milestoneKeys)
-        var change = Change()
-        for a in articles {
-            change.formUnion(try withdraw(db, column: "article_id", id: a.id))
-            try insert(db, articleID: a.id, indicators: a.indicators)
-            try insert(db, articleID: a.id, milestones: a.milestones)
-            change.add(indicators: a.indicators.map { $0.fact(articleID: a.id) }, sign: 1)
-            change.add(milestones: a.milestones.map { $0.fact(articleID: a.id) }, sign: 1)
-        }
+        // A job repeated in one batch refreshes its article once.
+        let ids = Array(Set(articleIDs)).sorted()
+        let (indicators, milestones) = try loadSources(db, articleIDs: ids, keys: keys)
+        let old = try touched(db, column: "article_id", ids: ids)
+        try lock(db, groups: old.groups.union(indicators.map(\.group)), milestones: old.milestones.union(milestones.map(\.key)))
+        var change = try withdraw(db, column: "article_id", ids: ids)
+        try insert(db, indicators: indicators)
+        try insert(db, milestones: milestones)
+        change.add(indicators: indicators.map { $0.fact() }, sign: 1)
+        change.add(milestones: milestones.map { $0.fact() }, sign: 1)
         try apply(db, change)
     }
 
     /// Withdraws a document's contribution before its articles are replaced (the clean stage), so
     /// no reporting row outlives the sources it was computed from.
-    public static func forget(_ db: Connection, documentID: Int64) throws {
-        try forget(db, column: "document_id", id: documentID)
+    public static func forget(_ db: Connection, documentIDs: [Int64]) throws {
+        try forget(db, column: "document_id", ids: documentIDs)
     }
 
-    /// Withdraws an article's contribution before its extractions are replaced (the extract stage);
-    /// the aggregate job that follows files the new ones.
-    public static func forget(_ db: Connection, articleID: Int64) throws {
-        try forget(db, column: "article_id", id: articleID)
+    /// Withdraws articles' contributions before their extractions are replaced (the extract
+    /// stage); the aggregate jobs that follow file the new ones.
+    public static func forget(_ db: Connection, articleIDs: [Int64]) throws {
+        try forget(db, column: "article_id", ids: articleIDs)
     }
 
-    private static func forget(_ db: Connection, column: String, id: Int64) throws {
-        let old = try touched(db, column: column, id: id)
+    private static func forget(_ db: Connection, column: String, ids: [Int64]) throws {
+        let old = try touched(db, column: column, ids: ids)
         guard !old.groups.isEmpty || !old.milestones.isEmpty else { return }
         try lock(db, groups: old.groups, milestones: old.milestones)
-        try apply(db, try withdraw(db, column: column, id: id))
+        try apply(db, try withdraw(db, column: column, ids: ids))
     }
 
     /// What a change of sources leaves to recompute, with the deltas of the row summaries
@@ -143,35 +137,48 @@ public enum ReportStore {
         try recomputeMilestones(db, keys: change.milestones)
     }
 
-    /// The indicator groups (metric, region, kind) and milestone keys an article or document feeds:
-    /// what must be locked before its sources change.
-    private static func touched(_ db: Connection, column: String, id: Int64) throws -> (groups: Set<[String]>, milestones: Set<[String]>) {
+    /// The indicator groups (metric, region, kind) and milestone keys some articles or documents
+    /// feed: what must be locked before their sources change.
+    private static func touched(_ db: Connection, column: String, ids: [Int64]) throws -> (groups: Set<[String]>, milestones: Set<[String]>) {
         precondition(column == "article_id" || column == "document_id")
-        let groups = try db.query("SELECT DISTINCT metric, region, kind FROM indicator_sources WHERE \(column) = $1", prepared: true, [id])
+        // Each id is looked up on its own (LATERAL … OFFSET 0): `column = ANY($1)` lets the planner
+        // guess the share of the table a batch's ids match, and before a table's first ANALYZE that
+        // guess is large enough for a hash join over the whole table.
+        let groups = try db.query("""
+            SELECT DISTINCT x.* FROM unnest($1::bigint[]) AS t(id)
+             CROSS JOIN LATERAL (SELECT metric, region, kind FROM indicator_sources WHERE \(column) = t.id OFFSET 0) x
+            """, [PostgresArray(ids)])
             .rows.map { [try $0.decode(String.self, 0), try $0.decode(String.self, 1), try $0.decode(String.self, 2)] }
-        let milestones = try db.query("SELECT DISTINCT date, action, subject FROM milestone_sources WHERE \(column) = $1", prepared: true, [id])
+        let milestones = try db.query("""
+            SELECT DISTINCT x.* FROM unnest($1::bigint[]) AS t(id)
+             CROSS JOIN LATERAL (SELECT date, action, subject FROM milestone_sources WHERE \(column) = t.id OFFSET 0) x
+            """, [PostgresArray(ids)])
             .rows.map { [try $0.decode(String.self, 0), try $0.decode(String.self, 1), try $0.decode(String.self, 2)] }
         return (Set(groups), Set(milestones))
     }
 
-    /// Deletes an article's or document's sources and says which figures and rows they fed.
-    private static func withdraw(_ db: Connection, column: String, id: Int64) throws -> Change {
+    /// Deletes some articles' or documents' sources and says which figures and rows they fed.
+    private static func withdraw(_ db: Connection, column: String, ids: [Int64]) throws -> Change {
         precondition(column == "article_id" || column == "document_id")
         var change = Change()
         let indicators = try db.query("""
-            DELETE FROM indicator_sources WHERE \(column) = $1
+            DELETE FROM indicator_sources WHERE extraction_id = ANY(ARRAY(
+                SELECT x.extraction_id FROM unnest($1::bigint[]) AS t(id)
+                 CROSS JOIN LATERAL (SELECT extraction_id FROM indicator_sources WHERE \(column) = t.id OFFSET 0) x))
             RETURNING metric, region, period, kind, stated_period, value::text, coalesce(value_max::text, 'NaN'), unit,
                       article_id, start_offset
-            """, prepared: true, [id]).rows.map { r in
+            """, [PostgresArray(ids)]).rows.map { r in
             IndicatorFact(metric: try r.decode(String.self, 0), region: try r.decode(String.self, 1), period: try r.decode(String.self, 2),
                           kind: try r.decode(String.self, 3), statedPeriod: try r.decode(String.self, 4), value: try r.decode(String.self, 5),
                           valueMax: try r.decode(String.self, 6), unit: try r.decode(String.self, 7),
                           articleID: try r.decode(Int64.self, 8), start: try r.decode(Int.self, 9))
         }
         let milestones = try db.query("""
-            DELETE FROM milestone_sources WHERE \(column) = $1
+            DELETE FROM milestone_sources WHERE extraction_id = ANY(ARRAY(
+                SELECT x.extraction_id FROM unnest($1::bigint[]) AS t(id)
+                 CROSS JOIN LATERAL (SELECT extraction_id FROM milestone_sources WHERE \(column) = t.id OFFSET 0) x))
             RETURNING date, action, subject, document, region, planned, article_id, start_offset
-            """, prepared: true, [id]).rows.map { r in
+            """, [PostgresArray(ids)]).rows.map { r in
             MilestoneFact(date: try r.decode(String.self, 0), action: try r.decode(String.self, 1), subject: try r.decode(String.self, 2),
                           document: try r.decodeOptional(String.self, 3), region: try r.decodeOptional(String.self, 4),
                           planned: try r.decode(Bool.self, 5), articleID: try r.decode(Int64.self, 6), start: try r.decode(Int.self, 7))
@@ -188,23 +195,30 @@ public enum ReportStore {
         let lockKeys = (groups.map { "i|" + $0.joined(separator: "|") } + milestones.map { "m|" + $0.joined(separator: "|") }).sorted()
         guard !lockKeys.isEmpty else { return }
         try db.execute("SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n",
-                       prepared: true, [PostgresArray(lockKeys)])
+                       [PostgresArray(lockKeys)])
     }
 
-    /// The article's extractions as report sources, decoded through the one typed contract
+    /// The articles' extractions as report sources, decoded through the one typed contract
     /// (`StoredExtraction`); a row that does not decode is an error naming it.
-    private static func loadSources(_ db: Connection, articleID: Int64, keys: Keys) throws -> ([IndicatorSource], [MilestoneSource]) {
+    private static func loadSources(_ db: Connection, articleIDs: [Int64], keys: Keys) throws -> ([IndicatorSource], [MilestoneSource]) {
         let rows = try db.query("""
-            SELECT e.id, e.kind, e.data::text, e.evidence, e.start_offset, e.end_offset, a.document_id, d.source_id,
-                   a.published::text, a.index
-              FROM extractions e JOIN articles a ON a.id = e.article_id JOIN documents d ON d.id = a.document_id
-             WHERE e.article_id = $1 ORDER BY e.id
-            """, prepared: true, [articleID]).rows
+            SELECT x.* FROM unnest($1::bigint[]) AS t(id)
+             CROSS JOIN LATERAL (
+                   SELECT e.id, e.kind, e.data::text, e.evidence, e.start_offset, e.end_offset, a.document_id, d.source_id,
+                          a.published::text, a.index, e.article_id
+                     FROM articles a JOIN documents d ON d.id = a.document_id JOIN extractions e ON e.article_id = a.id
+                    WHERE a.id = t.id OFFSET 0) x
+             ORDER BY x.article_id, x.id
+            """, [PostgresArray(articleIDs)]).rows
         var indicators: [IndicatorSource] = []
         var milestones: [MilestoneSource] = []
-        for (position, r) in rows.enumerated() {
+        var article: Int64 = -1, position = 0
+        for r in rows {
             let id = try r.decode(Int64.self, 0)
-            let base = SourceBase(extractionID: id, documentID: try r.decode(Int64.self, 6),
+            let articleID = try r.decode(Int64.self, 10)
+            // A source's position counts the article's extractions in their order.
+            if articleID != article { article = articleID; position = 0 } else { position += 1 }
+            let base = SourceBase(extractionID: id, articleID: articleID, documentID: try r.decode(Int64.self, 6),
                                   sourceID: try r.decode(String.self, 7), evidence: try r.decode(String.self, 3),
                                   start: try r.decode(Int.self, 4), end: try r.decode(Int.self, 5),
                                   published: try r.decodeOptional(String.self, 8), articleIndex: try r.decode(Int.self, 9),
@@ -223,19 +237,19 @@ public enum ReportStore {
         return (indicators, milestones)
     }
 
-    private static func insert(_ db: Connection, articleID: Int64, indicators: [IndicatorSource]) throws {
+    private static func insert(_ db: Connection, indicators: [IndicatorSource]) throws {
         guard !indicators.isEmpty else { return }
         try db.execute("""
             INSERT INTO indicator_sources (extraction_id, metric, region, period, stated_period, kind, document_id, article_id,
                 source_id, metric_label, value, value_max, unit, qualifier, evidence, start_offset, end_offset, published,
                 article_index, position)
-            SELECT t.id, t.metric, t.region, t.period, t.period, t.kind, t.doc, $1, t.src, t.label, t.value, t.vmax, t.unit,
+            SELECT t.id, t.metric, t.region, t.period, t.period, t.kind, t.doc, t.article, t.src, t.label, t.value, t.vmax, t.unit,
                    t.qualifier, t.evidence, t.s, t.e, t.published::date, t.ai, t.pos
-              FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
+              FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
                           $9::text[], $10::float8[], $11::float8[], $12::text[], $13::text[], $14::text[], $15::int[],
                           $16::int[], $17::text[], $18::int[], $19::int[])
-                   AS t(id, metric, region, period, kind, doc, src, label, value, vmax, unit, qualifier, evidence, s, e, published, ai, pos)
-            """, prepared: true, [articleID,
+                   AS t(article, id, metric, region, period, kind, doc, src, label, value, vmax, unit, qualifier, evidence, s, e, published, ai, pos)
+            """, [PostgresArray(indicators.map { $0.base.articleID }),
                   PostgresArray(indicators.map { $0.base.extractionID }), PostgresArray(indicators.map { $0.metric }),
                   PostgresArray(indicators.map { $0.region }), PostgresArray(indicators.map { $0.period }),
                   PostgresArray(indicators.map { $0.kind }), PostgresArray(indicators.map { $0.base.documentID }),
@@ -247,18 +261,18 @@ public enum ReportStore {
                   PostgresArray(indicators.map { $0.base.articleIndex }), PostgresArray(indicators.map { $0.base.position })])
     }
 
-    private static func insert(_ db: Connection, articleID: Int64, milestones: [MilestoneSource]) throws {
+    private static func insert(_ db: Connection, milestones: [MilestoneSource]) throws {
         guard !milestones.isEmpty else { return }
         try db.execute("""
             INSERT INTO milestone_sources (extraction_id, date, action, subject, document_id, article_id, source_id,
                 subject_label, document, region, planned, evidence, start_offset, end_offset, published, article_index, position)
-            SELECT t.id, t.date, t.action, t.subject, t.doc, $1, t.src, t.label, t.document, t.region, t.planned,
+            SELECT t.id, t.date, t.action, t.subject, t.doc, t.article, t.src, t.label, t.document, t.region, t.planned,
                    t.evidence, t.s, t.e, t.published::date, t.ai, t.pos
-              FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[],
+              FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[],
                           $9::text[], $10::text[], $11::boolean[], $12::text[], $13::int[], $14::int[], $15::text[],
                           $16::int[], $17::int[])
-                   AS t(id, date, action, subject, doc, src, label, document, region, planned, evidence, s, e, published, ai, pos)
-            """, prepared: true, [articleID,
+                   AS t(article, id, date, action, subject, doc, src, label, document, region, planned, evidence, s, e, published, ai, pos)
+            """, [PostgresArray(milestones.map { $0.base.articleID }),
                   PostgresArray(milestones.map { $0.base.extractionID }), PostgresArray(milestones.map { $0.date }),
                   PostgresArray(milestones.map { $0.action }), PostgresArray(milestones.map { $0.subject }),
                   PostgresArray(milestones.map { $0.base.documentID }), PostgresArray(milestones.map { $0.base.sourceID }),
@@ -304,7 +318,7 @@ public enum ReportStore {
              WHERE s.extraction_id = m.extraction_id
             RETURNING s.extraction_id, s.article_id, s.metric, s.region, s.kind, m.old_period, m.new_period,
                       s.value::text, coalesce(s.value_max::text, 'NaN'), s.unit
-            """, prepared: true, params).rows.map { r in
+            """, params).rows.map { r in
             (id: try r.decode(Int64.self, 0), article: try r.decode(Int64.self, 1),
              group: [try r.decode(String.self, 2), try r.decode(String.self, 3), try r.decode(String.self, 4)],
              old: try r.decode(String.self, 5), new: try r.decode(String.self, 6),
@@ -327,7 +341,7 @@ public enum ReportStore {
         for r in try db.query("""
             SELECT extraction_id, article_id, start_offset, metric, region, period, kind
               FROM indicator_sources WHERE article_id = ANY($1::bigint[])
-            """, prepared: true, [PostgresArray(Array(Set(moved.map(\.article))).sorted())]).rows {
+            """, [PostgresArray(Array(Set(moved.map(\.article))).sorted())]).rows {
             let id = try r.decode(Int64.self, 0)
             let sentence = [try r.decode(Int64.self, 1), try r.decode(Int64.self, 2)]
             let group = [try r.decode(String.self, 3), try r.decode(String.self, 4), try r.decode(String.self, 6)]
@@ -356,7 +370,7 @@ public enum ReportStore {
              WHERE (i.metric, i.region, i.period, i.kind) = (r.metric, r.region, r.period, r.kind)
                AND NOT EXISTS (SELECT 1 FROM indicator_row_figures f
                                 WHERE (f.metric, f.region, f.period, f.kind) = (r.metric, r.region, r.period, r.kind))
-            """, prepared: true, params)
+            """, params)
         params.append(PostgresArray(list.map { rows[$0] ?? 0 }))
         try db.execute("""
             WITH r AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
@@ -389,7 +403,7 @@ public enum ReportStore {
                    IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.value_max, EXCLUDED.unit, EXCLUDED.qualifier,
                                      EXCLUDED.first_published, EXCLUDED.last_published, EXCLUDED.conflict)
                 OR EXCLUDED.mentions <> 0
-            """, prepared: true, params)
+            """, params)
     }
 
     /// Recomputes the given milestone rows from their variants (document, region, planned) and
@@ -403,7 +417,7 @@ public enum ReportStore {
             DELETE FROM milestones m USING k
              WHERE (m.date, m.action, m.subject) = (k.date, k.action, k.subject)
                AND NOT EXISTS (SELECT 1 FROM milestone_variants v WHERE (v.date, v.action, v.subject) = (k.date, k.action, k.subject))
-            """, prepared: true, params)
+            """, params)
         params.append(PostgresArray(list.map { keys[$0] ?? 0 }))
         try db.execute("""
             WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS k(date, action, subject, mentions))
@@ -421,7 +435,7 @@ public enum ReportStore {
                    mentions = m.mentions + EXCLUDED.mentions, updated_at = now()
              WHERE (m.document, m.region, m.planned) IS DISTINCT FROM (EXCLUDED.document, EXCLUDED.region, EXCLUDED.planned)
                 OR EXCLUDED.mentions <> 0
-            """, prepared: true, params)
+            """, params)
     }
 }
 
@@ -463,7 +477,7 @@ struct Summary {
                    ON CONFLICT (\(names)) DO UPDATE SET sources = c.sources + EXCLUDED.sources
                    RETURNING \(names), sources)
             SELECT \(asText) FROM up JOIN u USING (\(names)) WHERE up.sources = u.d AND u.d > 0
-            """, prepared: true, values + [PostgresArray(keys.map { deltas[$0]! })]).rows)
+            """, values + [PostgresArray(keys.map { deltas[$0]! })]).rows)
         // Only a key whose count went down can have reached zero.
         let falling = keys.filter { deltas[$0]! < 0 }
         guard !falling.isEmpty else { return appeared }
@@ -473,13 +487,13 @@ struct Summary {
              WHERE (\(columns.map { "c." + $0.name }.joined(separator: ", "))) = (\(columns.map { "u." + $0.name }.joined(separator: ", ")))
                AND c.sources <= 0
             RETURNING \(columns.map { $0.type == "text" ? "c." + $0.name : "c.\($0.name)::text" }.joined(separator: ", "))
-            """, prepared: true, fallingValues).rows)
+            """, fallingValues).rows)
         return appeared + gone
     }
 }
 
 struct SourceBase {
-    let extractionID: Int64, documentID: Int64, sourceID: String, evidence: String, start: Int, end: Int, published: String?
+    let extractionID: Int64, articleID: Int64, documentID: Int64, sourceID: String, evidence: String, start: Int, end: Int, published: String?
     /// The article's place in its document and the extraction's place in its article: the last
     /// keys of the order on a row's sources, so ties between figures of one sentence are broken.
     let articleIndex: Int, position: Int
@@ -487,9 +501,9 @@ struct SourceBase {
 struct IndicatorSource {
     var group: [String] { [metric, region, kind] }
     /// As it enters the tables: filed under the period it states (refiling may move it later).
-    func fact(articleID: Int64) -> ReportStore.IndicatorFact {
+    func fact() -> ReportStore.IndicatorFact {
         .init(metric: metric, region: region, period: period, kind: kind, statedPeriod: period, value: String(value),
-              valueMax: valueMax.map { String($0) } ?? "NaN", unit: unit, articleID: articleID, start: base.start,
+              valueMax: valueMax.map { String($0) } ?? "NaN", unit: unit, articleID: base.articleID, start: base.start,
               extractionID: base.extractionID)
     }
     let base: SourceBase
@@ -498,9 +512,9 @@ struct IndicatorSource {
 }
 struct MilestoneSource {
     var key: [String] { [date, action, subject] }
-    func fact(articleID: Int64) -> ReportStore.MilestoneFact {
+    func fact() -> ReportStore.MilestoneFact {
         .init(date: date, action: action, subject: subject, document: document, region: region, planned: planned,
-              articleID: articleID, start: base.start)
+              articleID: base.articleID, start: base.start)
     }
     let base: SourceBase
     let date: String, action: String, subject: String, label: String, document: String?, region: String?, planned: Bool

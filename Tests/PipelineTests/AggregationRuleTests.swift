@@ -64,7 +64,7 @@ final class AggregationRuleTests: XCTestCase {
         try article("b", published: "2025-01-11", [figure(100, period: "2024")])
         XCTAssertEqual(try rows(), ["2024 100 m2"])
         let b = try db.query("SELECT id FROM documents WHERE source_id = 'b'").first!.decode(Int64.self, 0)
-        try db.transaction { try ReportStore.forget($0, documentID: b) }
+        try db.transaction { try ReportStore.forget($0, documentIDs: [b]) }
         XCTAssertEqual(try rows(), [" 100 m1"], "without the dated source the mention is undated again")
     }
 
@@ -85,7 +85,7 @@ final class AggregationRuleTests: XCTestCase {
         // Aggregated again, as a retried job would; then a document cleaned away, which refiles.
         try db.transaction { try ReportStore.refresh($0, articleID: c, keys: keys) }
         let b = try db.query("SELECT id FROM documents WHERE source_id = 'b'").first!.decode(Int64.self, 0)
-        try db.transaction { try ReportStore.forget($0, documentID: b) }
+        try db.transaction { try ReportStore.forget($0, documentIDs: [b]) }
         try article("e", published: "2025-01-14", [figure(100, period: "2024", start: 0)])
 
         func text(_ sql: String) throws -> [String] { try db.query("SELECT t::text FROM (\(sql)) t").rows.map { try $0.decode(String.self, 0) } }

@@ -6,40 +6,56 @@ import Store
 import TextCore
 
 /// Clean: a raw document becomes clean articles. Re-cleaning replaces the document's articles
-/// (and, by cascade, what was derived from them). Bad input (empty, binary, nothing left after
+/// (and what was derived from them). Bad input (empty, binary, nothing left after
 /// boilerplate) is permanent: the job goes to `dead` with the reason.
 public struct CleanHandler: StageHandler {
     public let stage = Stage.clean.rawValue
     public let context: StageContext
-    public var batchSize: Int { 4 }
+    public var batchSize: Int { 8 }
 
     public init(context: StageContext) { self.context = context }
 
     public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {
-        let payload = try job.decodePayload(CleanPayload.self)
-        guard let doc = try DocumentStore.load(tx, id: payload.documentID) else {
-            logger.info("document \(payload.documentID) no longer exists; nothing to clean")
-            return []
+        try handleBatch([job], prepared: [:], tx: tx, logger: logger)
+    }
+
+    /// The batch's documents are read, their old articles withdrawn and replaced, and marked
+    /// cleaned in one statement each, not one per document. A document that cannot be cleaned
+    /// fails the batch, which the worker then runs job by job, so only that job dies.
+    public func handleBatch(_ jobs: [Job], prepared: [Int64: any PreparedWork], tx: Connection, logger: Logger) throws -> [NewJob] {
+        let wanted = try Set(jobs.map { try $0.decodePayload(CleanPayload.self).documentID })
+        let docs = try DocumentStore.load(tx, ids: wanted.sorted())
+        for gone in wanted.subtracting(docs.map(\.id)).sorted() {
+            logger.info("document \(gone) no longer exists; nothing to clean")
         }
-        let meta = (try? JSONDecoder().decode(DocumentMetadata.self, from: Data(doc.metadata.utf8))) ?? DocumentMetadata()
-        let output: Cleaner.Output
-        do {
-            output = try Cleaner.clean(.init(bytes: doc.content, contentType: doc.contentType, published: meta.published,
-                                             url: meta.url, sourceID: doc.sourceID))
-        } catch let failure as Cleaner.Failure {
-            throw PermanentJobError(failure.description)
-        }
-        let rows = output.articles.map { a in
-            ArticleStore.New(index: a.index, headline: a.headline, byline: a.byline, published: a.published,
-                             source: meta.source, homeRegion: meta.homeRegion, text: a.text,
-                             paragraphOffsets: a.paragraphOffsets, markers: Self.json(a.markers))
+        var articles: [Int64: [ArticleStore.New]] = [:], warnings: [Int64: String] = [:]
+        for doc in docs {
+            let meta: DocumentMetadata
+            do { meta = try JSONDecoder().decode(DocumentMetadata.self, from: Data(doc.metadata.utf8)) } catch {
+                throw PermanentJobError("document \(doc.id) (\(doc.sourceID)): its stored metadata does not decode (\(error)); fetch it again")
+            }
+            let output: Cleaner.Output
+            do {
+                output = try Cleaner.clean(.init(bytes: doc.content, contentType: doc.contentType, published: meta.published,
+                                                 url: meta.url, sourceID: doc.sourceID))
+            } catch let failure as Cleaner.Failure {
+                throw PermanentJobError(failure.description)
+            }
+            articles[doc.id] = output.articles.map { a in
+                ArticleStore.New(index: a.index, headline: a.headline, byline: a.byline, published: a.published,
+                                 source: meta.source, homeRegion: meta.homeRegion, text: a.text,
+                                 paragraphOffsets: a.paragraphOffsets, markers: Self.json(a.markers))
+            }
+            warnings[doc.id] = Self.json(output.warnings)
+            for w in output.warnings { logger.info("\(doc.sourceID): \(w)") }
         }
         // The reporting rows the old articles fed are recomputed without them before they go.
-        try ReportStore.forget(tx, documentID: doc.id)
-        let ids = try ArticleStore.replace(tx, documentID: doc.id, with: rows)
-        try DocumentStore.markCleaned(tx, id: doc.id, warnings: Self.json(output.warnings))
-        for w in output.warnings { logger.info("\(doc.sourceID): \(w)") }
-        return try ids.map { try NewJob(stage: .extract, encoding: ArticlePayload(articleID: $0), dedupeKey: "article:\($0)") }
+        try ReportStore.forget(tx, documentIDs: docs.map(\.id))
+        let ids = try ArticleStore.replace(tx, articles)
+        try DocumentStore.markCleaned(tx, warnings)
+        return try docs.flatMap { ids[$0.id] ?? [] }.map {
+            try NewJob(stage: .extract, encoding: ArticlePayload(articleID: $0), dedupeKey: "article:\($0)")
+        }
     }
 
     static func json(_ strings: [String]) -> String {

@@ -19,17 +19,26 @@ public struct ExtractHandler: StageHandler {
     }
 
     public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {
-        let payload = try job.decodePayload(ArticlePayload.self)
-        guard let article = try ArticleStore.load(tx, id: payload.articleID) else {
-            logger.info("article \(payload.articleID) was replaced by a re-clean; nothing to extract")
-            return []
+        try handleBatch([job], prepared: [:], tx: tx, logger: logger)
+    }
+
+    /// The batch's articles are read, their old report sources withdrawn and their extractions
+    /// replaced in one statement each, not one per article.
+    public func handleBatch(_ jobs: [Job], prepared: [Int64: any PreparedWork], tx: Connection, logger: Logger) throws -> [NewJob] {
+        let wanted = try Set(jobs.map { try $0.decodePayload(ArticlePayload.self).articleID })
+        let articles = try ArticleStore.load(tx, ids: wanted.sorted())
+        for gone in wanted.subtracting(articles.map(\.id)).sorted() {
+            logger.info("article \(gone) was replaced by a re-clean; nothing to extract")
         }
-        let found = extractor.extract(ArticleText(text: article.text, headline: article.headline,
-                                                  published: article.published, homeRegion: article.homeRegion))
-        let rows = try (found.indicators.map(StoredExtraction.indicator) + found.milestones.map(StoredExtraction.milestone)).map { try $0.row() }
+        let extracted = try articles.map { article in
+            let found = extractor.extract(ArticleText(text: article.text, headline: article.headline,
+                                                      published: article.published, homeRegion: article.homeRegion))
+            let rows = try (found.indicators.map(StoredExtraction.indicator) + found.milestones.map(StoredExtraction.milestone)).map { try $0.row() }
+            return ExtractionStore.ArticleRows(articleID: article.id, documentID: article.documentID, rows: rows)
+        }
         // Old extractions take their report sources with them: recompute those rows first.
-        try ReportStore.forget(tx, articleID: article.id)
-        try ExtractionStore.replace(tx, articleID: article.id, documentID: article.documentID, with: rows)
-        return [try NewJob(stage: .aggregate, encoding: ArticlePayload(articleID: article.id))]
+        try ReportStore.forget(tx, articleIDs: articles.map(\.id))
+        try ExtractionStore.replace(tx, extracted)
+        return try articles.map { try NewJob(stage: .aggregate, encoding: ArticlePayload(articleID: $0.id)) }
     }
 }

@@ -37,6 +37,8 @@ let package = Package(
 
         // prctl(PR_SET_PDEATHSIG) for workers started by `up` (variadic C, so a C shim).
         .target(name: "CProcessShims", path: "Sources/CProcessShims"),
+        // Running a short command to completion with its output captured (pdftotext, initdb, pg_ctl).
+        .target(name: "ChildProcess", path: "Sources/ChildProcess"),
         // The only code that knows libpq.
         .target(name: "Postgres", dependencies: ["CLibPQ"], path: "Sources/Postgres"),
         // The job table: enqueue, claim, complete, retry, rescue; the worker runtime.
@@ -49,20 +51,22 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Postgres", "Queue", "TextCore"], path: "Sources/Reports"),
         // The pure text core: decoding, cleaning, numbers, dates, extraction, aggregation keys.
         .target(name: "TextCore", dependencies: ["CLibXML2", "CLibOpenCC"], path: "Sources/TextCore"),
+        // Tooling, not pipeline: the reference scorer of the gold sets (`tideline eval`, the tests' bars).
+        .target(name: "Evaluation", path: "Sources/Tools/Evaluation"),
         // One folder per stage: thin handlers that claim, call the core, write and hand off.
         .target(name: "Stages", dependencies: [
-            "Queue", "Store", "TextCore", "CLibCurl", .product(name: "Logging", package: "swift-log"),
+            "Queue", "Store", "TextCore", "CLibCurl", "ChildProcess", .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Stages"),
         // What the CLI and the workers share: configuration, the embedded server, worker commands.
         .target(name: "Runtime", dependencies: [
-            "Stages", "Queue", "Store", "Postgres", "TextCore", "CProcessShims",
+            "Stages", "Queue", "Store", "Postgres", "TextCore", "CProcessShims", "ChildProcess",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ], path: "Sources/Runtime"),
 
         .executableTarget(name: "tideline", dependencies: [
-            "Runtime", "Stages", "Queue", "Store", "Postgres", "TextCore", "Reports",
+            "Runtime", "Stages", "Queue", "Store", "Postgres", "TextCore", "Reports", "Evaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/CLI"),
@@ -80,7 +84,8 @@ let package = Package(
         .testTarget(name: "QueueTests", dependencies: ["Queue", "Postgres", "Store", "Runtime", "TestSupport"]),
         .testTarget(name: "TextCoreTests", dependencies: ["TextCore", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Runtime", "Stages", "Store", "Queue", "Postgres", "TextCore", "Reports", "TestSupport"],
+        .testTarget(name: "PipelineTests", dependencies: ["Runtime", "Stages", "Store", "Queue", "Postgres", "TextCore", "Reports",
+                                                          "Evaluation", "TestSupport"],
                     resources: [.copy("Fixtures")]),
     ] + workers.map {
         .executableTarget(name: $0, dependencies: ["Runtime"], path: "Sources/Workers/\($0)")

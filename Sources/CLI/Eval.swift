@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Runtime
 import TextCore
+import Evaluation
 
 /// Scores the pipeline's exports against a gold file, with the same rules and output as the
 /// reference score.py: for users who label their own city's documents.

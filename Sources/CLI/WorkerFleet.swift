@@ -15,7 +15,6 @@ final class WorkerFleet: @unchecked Sendable {   // `processes` is fixed at init
     init(conninfo: String, concurrency: Int?, configPath: String?, roots: [String], grace: Double, logLevel: String = "warning") throws {
         let workers = try WorkerLocator.locate(log: note)
         var env = ProcessInfo.processInfo.environment
-        env["TIDELINE_FETCH_ROOTS"] = roots.joined(separator: ":")
         // The workers stop when their parent dies, however it dies.
         env[WorkerMain.parentPIDVariable] = String(getpid())
         var started: [Process] = []
@@ -24,6 +23,7 @@ final class WorkerFleet: @unchecked Sendable {   // `processes` is fixed at init
             p.executableURL = workers[name]
             p.arguments = ["--database-url", conninfo, "--poll-interval", "0.25", "--log-level", logLevel]
                 + (concurrency.map { ["--concurrency", String($0)] } ?? []) + (configPath.map { ["--config", $0] } ?? [])
+                + roots.flatMap { ["--fetch-root", $0] }
             p.environment = env
             try p.run()
             started.append(p)
@@ -40,11 +40,6 @@ final class WorkerFleet: @unchecked Sendable {   // `processes` is fixed at init
         while processes.contains(where: \.isRunning), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         for p in processes where p.isRunning { kill(p.processIdentifier, SIGKILL) }
         for p in processes { p.waitUntilExit() }
-    }
-
-    struct Exited: Error, CustomStringConvertible {
-        let name: String, status: Int32
-        var description: String { "\(name) exited with status \(status); see its messages above" }
     }
 
     /// Waits until no job is available or running (twice in a row, so a hand-off in flight is
@@ -67,7 +62,7 @@ final class WorkerFleet: @unchecked Sendable {   // `processes` is fixed at init
             session.parkWhileStopping()
             if let dead = processes.first(where: { !$0.isRunning }) {
                 stop()
-                throw Exited(name: dead.executableURL?.lastPathComponent ?? "a worker", status: dead.terminationStatus)
+                throw CLIError("\(dead.executableURL?.lastPathComponent ?? "a worker") exited with status \(dead.terminationStatus); see its messages above")
             }
             // (Through the partial indexes on available and running jobs: no scan of finished ones.)
             let pending = try conn.query("""
@@ -76,7 +71,7 @@ final class WorkerFleet: @unchecked Sendable {   // `processes` is fixed at init
             idle = pending == 0 ? idle + 1 : 0
             if Date().timeIntervalSince(started) > timeout {
                 stop()
-                throw TimedOut(seconds: timeout, pending: pending)
+                throw CLIError("the queue did not drain within \(Int(timeout)) s (\(pending) job(s) pending); see `tideline queue stats`")
             }
         }
     }
@@ -93,11 +88,6 @@ final class WorkerFleet: @unchecked Sendable {   // `processes` is fixed at init
             return "\(stage.rawValue) \(c.1)/\(c.2)" + (c.3 > 0 ? " (\(c.3) dead)" : "")
         }
         return (parts + [String(format: "%.0f s", elapsed)]).joined(separator: " · ")
-    }
-
-    struct TimedOut: Error, CustomStringConvertible {
-        let seconds: Double, pending: Int
-        var description: String { "the queue did not drain within \(Int(seconds)) s (\(pending) job(s) pending); see `tideline queue stats`" }
     }
 
     /// CPU seconds and peak resident memory of each running worker, from /proc (Linux).

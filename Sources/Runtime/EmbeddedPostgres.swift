@@ -1,4 +1,5 @@
 import Foundation
+import ChildProcess
 import Stages
 
 /// A private PostgreSQL server in a folder of its own (`.tideline/` for `up`, a temporary folder for
@@ -28,7 +29,7 @@ public final class EmbeddedPostgres: @unchecked Sendable {   // immutable paths;
         }
         self.settings = settings
         guard let bin = Self.findBinDir() else {
-            throw EmbeddedPostgresError("initdb and pg_ctl were not found on PATH or in /usr/lib/postgresql/*/bin. Install PostgreSQL (Debian: apt-get install -y postgresql) or set DATABASE_URL to a running server.")
+            throw RuntimeError("initdb and pg_ctl were not found on PATH or in /usr/lib/postgresql/*/bin. Install PostgreSQL (Debian: apt-get install -y postgresql) or set DATABASE_URL to a running server.")
         }
         self.binDir = bin
         self.runAsPostgres = geteuid() == 0
@@ -110,7 +111,7 @@ public final class EmbeddedPostgres: @unchecked Sendable {   // immutable paths;
         let status = try run("pg_ctl", ["-D", dataDir.path, "-l", logFile.path, "-w", "-t", "60", "start"])
         guard status.code == 0 else {
             let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-            throw EmbeddedPostgresError("pg_ctl could not start the server in \(dataDir.path): \(status.output)\n\(log.suffix(1500))")
+            throw RuntimeError("pg_ctl could not start the server in \(dataDir.path): \(status.output)\n\(log.suffix(1500))")
         }
         writeOwner(owner)
         return .started
@@ -119,14 +120,14 @@ public final class EmbeddedPostgres: @unchecked Sendable {   // immutable paths;
     public func stop() throws {
         guard try isRunning() else { try? FileManager.default.removeItem(at: ownerFile); return }
         let status = try run("pg_ctl", ["-D", dataDir.path, "-m", "fast", "-w", "-t", "60", "stop"])
-        guard status.code == 0 else { throw EmbeddedPostgresError("pg_ctl could not stop the server: \(status.output)") }
+        guard status.code == 0 else { throw RuntimeError("pg_ctl could not stop the server: \(status.output)") }
         try? FileManager.default.removeItem(at: ownerFile)
     }
 
     /// Restarts the server (the tests use it to check reconnection).
     public func restart() throws {
         let status = try run("pg_ctl", ["-D", dataDir.path, "-l", logFile.path, "-m", "fast", "-w", "-t", "60", "restart"])
-        guard status.code == 0 else { throw EmbeddedPostgresError("pg_ctl could not restart the server: \(status.output)") }
+        guard status.code == 0 else { throw RuntimeError("pg_ctl could not restart the server: \(status.output)") }
     }
 
     public func isRunning() throws -> Bool {
@@ -142,12 +143,12 @@ public final class EmbeddedPostgres: @unchecked Sendable {   // immutable paths;
         if runAsPostgres {
             let probe = try runCommand("/usr/sbin/runuser", ["-u", "postgres", "--", "test", "-w", dataDir.path])
             guard probe.code == 0 else {
-                throw EmbeddedPostgresError("the postgres system user cannot write \(dataDir.path): a folder above it is closed to other users. Run from a folder others may enter (chmod o+x on its parents) or set DATABASE_URL.")
+                throw RuntimeError("the postgres system user cannot write \(dataDir.path): a folder above it is closed to other users. Run from a folder others may enter (chmod o+x on its parents) or set DATABASE_URL.")
             }
         }
         let status = try run("initdb", ["-D", dataDir.path, "-U", "postgres", "--auth=trust", "-E", "UTF8",
                                         "--no-locale", "--no-sync"])
-        guard status.code == 0 else { throw EmbeddedPostgresError("initdb failed in \(dataDir.path): \(status.output)") }
+        guard status.code == 0 else { throw RuntimeError("initdb failed in \(dataDir.path): \(status.output)") }
         var conf = """
 
         # Tideline's embedded server: unix socket only, no TCP.
@@ -201,7 +202,3 @@ public final class EmbeddedPostgres: @unchecked Sendable {   // immutable paths;
     }
 }
 
-public struct EmbeddedPostgresError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ d: String) { description = d }
-}

@@ -21,15 +21,11 @@ public struct ManifestEntry: Codable, Sendable {
     public static func load(folder: URL) throws -> [ManifestEntry] {
         let url = folder.appendingPathComponent("manifest.json")
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ManifestError("no manifest.json in \(folder.path): a source folder needs one listing its files (see seeds/manifest.json)")
+            throw RuntimeError("no manifest.json in \(folder.path): a source folder needs one listing its files (see seeds/manifest.json)")
         }
         do { return try JSONDecoder().decode([ManifestEntry].self, from: data) } catch {
-            throw ManifestError("\(url.path) is not a list of {file, published, source, home_region}: \(error)")
+            throw RuntimeError("\(url.path) is not a list of {file, published, source, home_region}: \(error)")
         }
     }
 }
 
-public struct ManifestError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ d: String) { description = d }
-}

@@ -14,7 +14,7 @@ public final class MetricsServer {
     /// `address` is `HOST:PORT` (`0.0.0.0:9464`, `127.0.0.1:0` for any free port) or `:PORT`.
     public init(address: String) throws {
         guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
-            throw MetricsServerError("--listen takes HOST:PORT (0.0.0.0:9464), not \(address)")
+            throw RuntimeError("--listen takes HOST:PORT (0.0.0.0:9464), not \(address)")
         }
         let host = String(address[..<colon])
         self.host = host.isEmpty ? "0.0.0.0" : host
@@ -24,20 +24,20 @@ public final class MetricsServer {
     /// Binds and listens; after this `port` is the real one.
     public func bind() throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw MetricsServerError("socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw RuntimeError("metrics server: cannot open a socket: \(String(cString: strerror(errno)))") }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = port.bigEndian
         guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else {
-            throw MetricsServerError("\(host) is not an IPv4 address; listen on 0.0.0.0 or 127.0.0.1")
+            throw RuntimeError("\(host) is not an IPv4 address; listen on 0.0.0.0 or 127.0.0.1")
         }
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { throw MetricsServerError("cannot listen on \(host):\(port): \(String(cString: strerror(errno)))") }
-        guard listen(fd, 16) == 0 else { throw MetricsServerError("listen: \(String(cString: strerror(errno)))") }
+        guard bound == 0 else { throw RuntimeError("cannot listen on \(host):\(port): \(String(cString: strerror(errno)))") }
+        guard listen(fd, 16) == 0 else { throw RuntimeError("metrics server: cannot listen: \(String(cString: strerror(errno)))") }
         var actual = sockaddr_in()
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &actual) {
@@ -101,7 +101,3 @@ public final class MetricsServer {
     }
 }
 
-public struct MetricsServerError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ d: String) { description = d }
-}

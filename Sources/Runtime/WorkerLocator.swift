@@ -18,7 +18,7 @@ public enum WorkerLocator {
         let missing = names.filter { !FileManager.default.isExecutableFile(atPath: found[$0]!.path) }
         guard !missing.isEmpty else { return found }
         guard let package = packageRoot(from: dir) ?? packageRoot(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) else {
-            throw LocatorError("the worker executables \(missing.joined(separator: ", ")) are not beside \(dir.path), and no Package.swift was found to build them. Install all five tideline executables in one folder.")
+            throw RuntimeError("the worker executables \(missing.joined(separator: ", ")) are not beside \(dir.path), and no Package.swift was found to build them. Install all five tideline executables in one folder.")
         }
         let release = dir.path.contains("/release")
         log("building the worker executables (\(missing.joined(separator: ", "))); the first time takes a minute…")
@@ -33,11 +33,11 @@ public enum WorkerLocator {
             let errData = err.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
             guard p.terminationStatus == 0 else {
-                throw LocatorError("swift build --product \(name) failed: \(String(decoding: errData, as: UTF8.self).suffix(2000))")
+                throw RuntimeError("swift build --product \(name) failed: \(String(decoding: errData, as: UTF8.self).suffix(2000))")
             }
         }
         for n in missing where !FileManager.default.isExecutableFile(atPath: found[n]!.path) {
-            throw LocatorError("built \(n) but it is not at \(found[n]!.path)")
+            throw RuntimeError("built \(n) but it is not at \(found[n]!.path)")
         }
         return found
     }
@@ -55,7 +55,3 @@ public enum WorkerLocator {
     }
 }
 
-public struct LocatorError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ d: String) { description = d }
-}

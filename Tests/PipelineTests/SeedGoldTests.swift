@@ -1,5 +1,6 @@
 import XCTest
 import TextCore
+import Evaluation
 import TestSupport
 
 /// The clean core on the seed documents, scored by the project's copy of the gold labels with

@@ -1,4 +1,5 @@
 import Foundation
+import ChildProcess
 import Postgres
 import Queue
 import Store

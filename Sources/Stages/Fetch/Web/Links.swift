@@ -1,4 +1,5 @@
 import Foundation
+import TextCore
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

@@ -1,5 +1,5 @@
 import XCTest
-@testable import TextCore
+@testable import Stages
 
 /// The pure parts of fetching: robots.txt, which addresses are private, the links of index pages.
 final class WebTests: XCTestCase {

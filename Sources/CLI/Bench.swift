@@ -137,13 +137,13 @@ struct ExtractBench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "extract", abstract: "Extractor throughput in MB/s per core.")
     @Option(help: "Folder with manifest.json and the documents.") var source: String = "seeds"
     @Option(help: "Megabytes of article text to extract from.") var megabytes: Double = 50
-    @Option(help: "Folder holding the lexicons.") var configDir: String = "config"
+    @Option(help: "Folder holding the lexicons.") var lexiconDir: String = "config"
     @Option(help: "Instead of --source: one sentence of N figures (全市新增项目，增长1个，增长1个…), issue 19's hostile input.")
     var adversarial: Int?
 
     func run() throws {
         let loadStart = Date()
-        let extractor = Extractor(lexicon: try Lexicon.load(configDir: URL(fileURLWithPath: configDir)))
+        let extractor = Extractor(lexicon: try Lexicon.load(lexiconDir: URL(fileURLWithPath: lexiconDir)))
         note(String(format: "lexicons loaded in %.2f s", Date().timeIntervalSince(loadStart)))
         var articles: [ArticleText] = []
         if let n = adversarial {

@@ -14,7 +14,7 @@ struct Preview: ParsableCommand {
 
     func run() throws {
         let cfg = try Config.load(path: config)
-        let extractor = Extractor(lexicon: try Lexicon.load(configDir: cfg.configDir))
+        let extractor = Extractor(lexicon: try Lexicon.load(lexiconDir: cfg.lexiconDir))
         let folder = URL(fileURLWithPath: source)
         var articles: [ExportRow] = [], indicators: [ExportRow] = [], milestones: [ExportRow] = []
         for entry in try ManifestEntry.load(folder: folder) {

@@ -29,7 +29,7 @@ enum Fuzzing {
     nonisolated(unsafe) static var target = FuzzTarget.clean
     static let extractor: Extractor = {
         let config = URL(fileURLWithPath: ProcessInfo.processInfo.environment["TIDELINE_CONFIG_DIR"] ?? "config")
-        do { return Extractor(lexicon: try Lexicon.load(configDir: config)) } catch {
+        do { return Extractor(lexicon: try Lexicon.load(lexiconDir: config)) } catch {
             FileHandle.standardError.write(Data("tideline-fuzz: \(error)\n".utf8)); exit(2)
         }
     }()

@@ -22,8 +22,12 @@ public struct Config: Sendable {
     /// Per-stage worker threads and claim batch sizes.
     public var concurrency: [String: Int] = [:]
     public var batchSize: [String: Int] = [:]
-    /// Where the lexicons, the gazetteers and the file-source roots live (relative to the config file).
-    public var configDir: URL
+    /// The folder of the configuration file: the base of every relative path written in it
+    /// (`lexicons.dir`, `fetch.roots`). A relative path in a TIDELINE_* variable or a flag is
+    /// relative to the working directory instead, as paths on a command line are.
+    public let fileDir: URL
+    /// Where the lexicons and gazetteers live: `lexicons.dir`, by default the file's folder.
+    public var lexiconDir: URL
     public var fileRoots: [URL] = []
     /// HTTP politeness and safety for the fetch stage.
     public var web = WebPolicy()
@@ -40,7 +44,17 @@ public struct Config: Sendable {
     /// a month by default: long enough to inspect, short enough that the table stays small.
     public var retention: [String: Double] = ["succeeded": 7 * 86_400, "cancelled": 7 * 86_400, "dead": 30 * 86_400]
 
-    public init(configDir: URL) { self.configDir = configDir }
+    /// Keys set by the environment rather than the file (their paths are relative to the
+    /// working directory).
+    var fromEnvironment: Set<String> = []
+
+    public init(fileDir: URL) { self.fileDir = fileDir; self.lexiconDir = fileDir }
+
+    /// A path of the configuration resolved against its base (see `fileDir`).
+    func path(_ key: String, _ path: String) -> URL {
+        let base = fromEnvironment.contains(key) ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath) : fileDir
+        return URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL
+    }
 
     public struct Invalid: Error, CustomStringConvertible {
         public let key: String, reason: String
@@ -52,7 +66,7 @@ public struct Config: Sendable {
     public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
         let explicit = path ?? environment["TIDELINE_CONFIG"]
         let file = URL(fileURLWithPath: explicit ?? "config/tideline.toml").standardizedFileURL
-        var config = Config(configDir: file.deletingLastPathComponent())
+        var config = Config(fileDir: file.deletingLastPathComponent())
         var values: [String: TOMLValue] = [:]
         // Where each key was set, for messages: "file:line" or the environment variable.
         var origins: [String: String] = [:]
@@ -82,6 +96,7 @@ public struct Config: Sendable {
             }
             values[key] = Int(v).map(TOMLValue.integer) ?? Double(v).map(TOMLValue.float) ?? .string(v)
             origins[key] = k
+            config.fromEnvironment.insert(key)
         }
         do { try config.apply(values) } catch let e as Invalid {
             // Say where the key was set, and for an unknown one the closest known key.
@@ -148,12 +163,12 @@ public struct Config: Sendable {
             case "lexicons.dir":
                 // Units, qualifiers, actions, synonyms and gazetteer/, relative to tideline.toml's
                 // folder: a folder of its own when a deployment keeps its lexicons elsewhere.
-                let dir = URL(fileURLWithPath: try string(key, value), relativeTo: configDir).standardizedFileURL
+                let dir = path(key, try string(key, value))
                 var isDir: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
                     throw Invalid(key: key, reason: "\(dir.path) is not a folder")
                 }
-                configDir = dir
+                lexiconDir = dir
             case "sources.pages", "sources.indexes":
                 let urls: [String]
                 switch value {
@@ -209,7 +224,7 @@ public struct Config: Sendable {
                 case .string(let s): paths = s.split(separator: ":").map(String.init)
                 default: throw Invalid(key: key, reason: "expected an array of folder paths")
                 }
-                fileRoots = paths.map { URL(fileURLWithPath: $0, relativeTo: configDir.deletingLastPathComponent()).standardizedFileURL }
+                fileRoots = paths.map { path(key, $0) }
             default:
                 let parts = key.split(separator: ".")
                 if parts.count == 3, parts[0] == "stages", Stage(rawValue: String(parts[1])) != nil {

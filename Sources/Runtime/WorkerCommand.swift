@@ -19,6 +19,9 @@ public struct WorkerFlags: ParsableArguments {
     public var once = false
     @Option(help: "Configuration file.")
     public var config: String?
+    @Option(name: .customLong("fetch-root"),
+            help: "A folder file sources may be read from (repeatable); replaces fetch.roots. Relative to the working directory.")
+    public var fetchRoots: [String] = []
     @Option(help: "Seconds without a heartbeat before a running job is rescued.")
     public var lease: Double?
     @Option(help: "Seconds between polls when no NOTIFY arrives.")
@@ -51,7 +54,8 @@ public enum WorkerMain {
         let logger = Logger(label: "tideline-\(stage.rawValue)")
         exitWithParent(logger: logger)
         do {
-            let config = try Config.load(path: flags.config)
+            var config = try Config.load(path: flags.config)
+            if !flags.fetchRoots.isEmpty { config.fileRoots = flags.fetchRoots.map { URL(fileURLWithPath: $0).standardizedFileURL } }
             var options = config.workerOptions(stage: stage.rawValue)
             if let c = flags.concurrency { options.concurrency = c }
             if let b = flags.batchSize { options.batchSize = b }

@@ -114,6 +114,20 @@ final class ConfigTests: XCTestCase {
         assertInvalid("[sources]\ninterval = \"soon\"\n", key: "sources.interval", reason: "not a duration")
     }
 
+    /// One documented base: a path written in the file is relative to the file's folder, one in a
+    /// variable to the working directory; `lexicons.dir` does not move the base of `fetch.roots`.
+    func testRelativePathsHaveOneBasePerOrigin() throws {
+        let c = try load("[lexicons]\ndir = \".\"\n[fetch]\nroots = [\"inbox\", \"../shared\"]\n")
+        let fileDir = c.fileDir
+        XCTAssertEqual(fileDir.lastPathComponent, "config")
+        XCTAssertEqual(c.lexiconDir.path, fileDir.path)
+        XCTAssertEqual(c.fileRoots.map(\.path), [fileDir.appendingPathComponent("inbox").path,
+                                                 fileDir.deletingLastPathComponent().appendingPathComponent("shared").path])
+        let fromEnv = try load("", env: ["TIDELINE_FETCH_ROOTS": "inbox:/srv/papers"])
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        XCTAssertEqual(fromEnv.fileRoots.map(\.path), [cwd.appendingPathComponent("inbox").standardizedFileURL.path, "/srv/papers"])
+    }
+
     func testANamedFileThatIsMissingIsAnError() {
         XCTAssertThrowsError(try Config.load(path: "/nonexistent/tideline.toml", environment: [:])) { error in
             XCTAssertTrue("\(error)".contains("no such file"), "\(error)")

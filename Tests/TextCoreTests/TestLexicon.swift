@@ -5,5 +5,5 @@ import Foundation
 let testLexicon: Lexicon = {
     let config = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("config")
-    do { return try Lexicon.load(configDir: config) } catch { fatalError("cannot load the lexicons in \(config.path): \(error)") }
+    do { return try Lexicon.load(lexiconDir: config) } catch { fatalError("cannot load the lexicons in \(config.path): \(error)") }
 }()

@@ -19,7 +19,7 @@ public struct AggregateHandler: StageHandler {
 
     public init(context: StageContext) throws {
         self.context = context
-        let subjects = try Lexicon.subjects(configDir: context.configDir)
+        let subjects = try Lexicon.subjects(lexiconDir: context.lexiconDir)
         self.keys = ReportStore.Keys(metric: { ReportKeyText.key($0) }, subject: { subjects.canonicalize($0, region: $1) })
     }
 

@@ -15,7 +15,7 @@ public struct ExtractHandler: StageHandler {
 
     public init(context: StageContext) throws {
         self.context = context
-        self.extractor = Extractor(lexicon: try Lexicon.load(configDir: context.configDir))
+        self.extractor = Extractor(lexicon: try Lexicon.load(lexiconDir: context.lexiconDir))
     }
 
     public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {

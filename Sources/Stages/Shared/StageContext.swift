@@ -5,15 +5,15 @@ public struct StageContext: Sendable {
     /// Folders file sources may be read from; a path outside them (after resolving `..` and
     /// symlinks) is refused.
     public var fileRoots: [URL]
-    public var configDir: URL
+    public var lexiconDir: URL
     /// Largest document accepted, in bytes.
     public var maxDocumentBytes: Int = 20 * 1024 * 1024
     /// How the fetch stage treats web servers.
     public var web = WebPolicy()
 
-    public init(fileRoots: [URL], configDir: URL) {
+    public init(fileRoots: [URL], lexiconDir: URL) {
         self.fileRoots = fileRoots.map { $0.resolvingSymlinksInPath().standardizedFileURL }
-        self.configDir = configDir
+        self.lexiconDir = lexiconDir
     }
 }
 

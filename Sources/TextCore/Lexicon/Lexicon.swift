@@ -78,9 +78,9 @@ public struct Lexicon: Sendable {
     /// Reads the lexicon files of a config folder. Every file is required except `words/` and
     /// extra gazetteers: without them nothing could be extracted, and a silent empty result would
     /// look like news without figures.
-    public static func load(configDir: URL) throws -> Lexicon {
+    public static func load(lexiconDir: URL) throws -> Lexicon {
         let fm = FileManager.default
-        func read(_ name: String) throws -> String { try configText(name, in: configDir) }
+        func read(_ name: String) throws -> String { try configText(name, in: lexiconDir) }
         func rows(_ name: String) throws -> [(fields: [String], line: Int)] { TSV.rows(try read(name)) }
         var lex = Lexicon()
         for (f, line) in try rows("units.tsv") {
@@ -100,7 +100,7 @@ public struct Lexicon: Sendable {
         }
         lex.qualifiers.sort { $0.word.count > $1.word.count }
         lex.qualifierTraps = try rows("qualifier_traps.txt").map { $0.fields[0] }
-        lex.actions = try actions(configDir: configDir)
+        lex.actions = try actions(lexiconDir: lexiconDir)
         for (f, line) in try rows("label_words.tsv") {
             guard f.count >= 2, let role = Role(rawValue: f[0]) else {
                 throw LexiconError("label_words.tsv:\(line): expected role<TAB>word with a role of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -109,14 +109,14 @@ public struct Lexicon: Sendable {
         }
         for role in Role.allCases { lex.words[role] = (lex.words[role] ?? []).sorted { $0.count > $1.count } }
         try lex.vocabulary.add(contentsOf: try read("statistics_vocabulary.tsv"), file: "statistics_vocabulary.tsv")
-        let gazetteerDir = configDir.appendingPathComponent("gazetteer")
+        let gazetteerDir = lexiconDir.appendingPathComponent("gazetteer")
         let gazetteerFiles = ((try? fm.contentsOfDirectory(atPath: gazetteerDir.path)) ?? []).filter { $0.hasSuffix(".tsv") }
             .sorted { ($0 == "china.tsv" ? 0 : 1, $0) < ($1 == "china.tsv" ? 0 : 1, $1) }
         for file in gazetteerFiles {
             try lex.gazetteer.add(contentsOf: try read("gazetteer/" + file), file: "gazetteer/" + file)
         }
         if lex.gazetteer.isEmpty { throw LexiconError("no gazetteer in \(gazetteerDir.path): regions cannot be resolved without one") }
-        lex.dictionary = try WordDictionaryCache.load(extraDir: configDir.appendingPathComponent("words"))
+        lex.dictionary = try WordDictionaryCache.load(extraDir: lexiconDir.appendingPathComponent("words"))
         releaseLoaderGarbage()
         return lex
     }
@@ -124,18 +124,18 @@ public struct Lexicon: Sendable {
 
 extension Lexicon {
     /// A required file of the config folder; missing or unreadable is an error saying where to look.
-    static func configText(_ name: String, in configDir: URL) throws -> String {
-        let url = configDir.appendingPathComponent(name)
+    static func configText(_ name: String, in lexiconDir: URL) throws -> String {
+        let url = lexiconDir.appendingPathComponent(name)
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw LexiconError("no readable UTF-8 \(name) in \(configDir.path): run from the project folder, or point --config (or TIDELINE_CONFIG) at a tideline.toml whose folder holds the lexicons")
+            throw LexiconError("no readable UTF-8 \(name) in \(lexiconDir.path): run from the project folder, or point --config (or TIDELINE_CONFIG) at a tideline.toml whose folder holds the lexicons")
         }
         return text
     }
 
     /// `actions.tsv`: each action of GUIDE.md's list with the verbs that say it, longest verb first.
-    static func actions(configDir: URL) throws -> [(verb: String, action: String)] {
+    static func actions(lexiconDir: URL) throws -> [(verb: String, action: String)] {
         var out: [(verb: String, action: String)] = []
-        for (f, line) in TSV.rows(try configText("actions.tsv", in: configDir)) {
+        for (f, line) in TSV.rows(try configText("actions.tsv", in: lexiconDir)) {
             guard actionNames.contains(f[0]) else { throw LexiconError("actions.tsv:\(line): unknown action '\(f[0])' (GUIDE.md's list: \(actionNames.sorted().joined(separator: ", ")))") }
             out += f.dropFirst().filter { !$0.isEmpty }.map { (verb: $0, action: f[0]) }
         }
@@ -144,9 +144,9 @@ extension Lexicon {
 
     /// What the aggregate stage needs of the config folder, without the word dictionary and the
     /// gazetteer: milestone subjects as keys (`subject_rewrites.tsv` and the verbs of `actions.tsv`).
-    public static func subjects(configDir: URL) throws -> SubjectCanonicalizer {
-        SubjectCanonicalizer(rewrites: try configText("subject_rewrites.tsv", in: configDir),
-                             actionVerbs: try actions(configDir: configDir).map(\.verb))
+    public static func subjects(lexiconDir: URL) throws -> SubjectCanonicalizer {
+        SubjectCanonicalizer(rewrites: try configText("subject_rewrites.tsv", in: lexiconDir),
+                             actionVerbs: try actions(lexiconDir: lexiconDir).map(\.verb))
     }
 }
 

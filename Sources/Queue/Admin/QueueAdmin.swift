@@ -39,23 +39,32 @@ public enum QueueAdmin {
     public struct JobSummary: Sendable, Codable, Equatable {
         public var id: Int64, stage: String, state: String, attempts: Int, maxAttempts: Int
         public var runAt: String, createdAt: String, finishedAt: String?, lastError: String?, payload: String
+
+        /// The columns of `jobs j` a summary reads, each named as `init(_:)` decodes it.
+        static let columns = """
+            j.id, j.stage, j.state, j.attempts, j.max_attempts, \(timestamp("j.run_at")) AS run_at,
+            \(timestamp("j.created_at")) AS created_at, \(timestamp("j.finished_at")) AS finished_at,
+            j.last_error, j.payload::text AS payload
+            """
+
+        init(_ r: Row) throws {
+            id = try r.decode(Int64.self, "id"); stage = try r.decode(String.self, "stage"); state = try r.decode(String.self, "state")
+            attempts = try r.decode(Int.self, "attempts"); maxAttempts = try r.decode(Int.self, "max_attempts")
+            runAt = try r.decode(String.self, "run_at"); createdAt = try r.decode(String.self, "created_at")
+            finishedAt = try r.decodeOptional(String.self, "finished_at")
+            lastError = try r.decodeOptional(String.self, "last_error"); payload = try r.decode(String.self, "payload")
+        }
     }
 
     /// `search`: text the payload, the last error or any earlier error contains (a source URL,
     /// a document id, a message).
     public static func list(_ db: Connection, stage: String?, state: String?, search: String? = nil, limit: Int) throws -> [JobSummary] {
         try db.query("""
-            SELECT id, stage, state, attempts, max_attempts, \(timestamp("run_at")), \(timestamp("created_at")),
-                   \(timestamp("finished_at")), last_error, payload::text
-              FROM jobs
-             WHERE ($1::text IS NULL OR stage = $1) AND ($2::text IS NULL OR state = $2) AND \(matching("$4"))
-             ORDER BY id DESC LIMIT $3
-            """, [stage, state, limit, search]).rows.map { r in
-            JobSummary(id: try r.decode(Int64.self, 0), stage: try r.decode(String.self, 1), state: try r.decode(String.self, 2),
-                       attempts: try r.decode(Int.self, 3), maxAttempts: try r.decode(Int.self, 4), runAt: try r.decode(String.self, 5),
-                       createdAt: try r.decode(String.self, 6), finishedAt: try r.decodeOptional(String.self, 7),
-                       lastError: try r.decodeOptional(String.self, 8), payload: try r.decode(String.self, 9))
-        }
+            SELECT \(JobSummary.columns)
+              FROM jobs j
+             WHERE ($1::text IS NULL OR j.stage = $1) AND ($2::text IS NULL OR j.state = $2) AND \(matching("$4"))
+             ORDER BY j.id DESC LIMIT $3
+            """, [stage, state, limit, search]).rows.map(JobSummary.init)
     }
 
     /// The search condition on one text parameter (NULL matches every job).
@@ -82,25 +91,21 @@ public enum QueueAdmin {
 
     public static func show(_ db: Connection, id: Int64) throws -> JobDetail? {
         guard let r = try db.query("""
-            SELECT j.id, j.stage, j.state, j.attempts, j.max_attempts, \(timestamp("j.run_at")), \(timestamp("j.created_at")),
-                   \(timestamp("j.finished_at")), j.last_error, j.payload::text, j.priority, j.locked_by,
-                   \(timestamp("j.started_at")), \(timestamp("j.heartbeat_at")), j.dedupe_key, j.errors::text,
-                   coalesce(d.source_id, ad.source_id), a.headline
+            SELECT \(JobSummary.columns), j.priority, j.locked_by,
+                   \(timestamp("j.started_at")) AS started_at, \(timestamp("j.heartbeat_at")) AS heartbeat_at, j.dedupe_key,
+                   j.errors::text AS errors, coalesce(d.source_id, ad.source_id) AS document, a.headline AS article
               FROM jobs j
               LEFT JOIN documents d ON d.id = (j.payload->>'document_id')::bigint
               LEFT JOIN articles a ON a.id = (j.payload->>'article_id')::bigint
               LEFT JOIN documents ad ON ad.id = a.document_id
              WHERE j.id = $1
             """, [id]).first else { return nil }
-        let summary = JobSummary(id: try r.decode(Int64.self, 0), stage: try r.decode(String.self, 1), state: try r.decode(String.self, 2),
-                                 attempts: try r.decode(Int.self, 3), maxAttempts: try r.decode(Int.self, 4),
-                                 runAt: try r.decode(String.self, 5), createdAt: try r.decode(String.self, 6),
-                                 finishedAt: try r.decodeOptional(String.self, 7), lastError: try r.decodeOptional(String.self, 8),
-                                 payload: try r.decode(String.self, 9))
-        return JobDetail(job: summary, priority: try r.decode(Int.self, 10), lockedBy: try r.decodeOptional(String.self, 11),
-                         startedAt: try r.decodeOptional(String.self, 12), heartbeatAt: try r.decodeOptional(String.self, 13),
-                         dedupeKey: try r.decodeOptional(String.self, 14), errors: try r.decode(String.self, 15),
-                         document: try r.decodeOptional(String.self, 16), article: try r.decodeOptional(String.self, 17))
+        return JobDetail(job: try JobSummary(r), priority: try r.decode(Int.self, "priority"),
+                         lockedBy: try r.decodeOptional(String.self, "locked_by"),
+                         startedAt: try r.decodeOptional(String.self, "started_at"),
+                         heartbeatAt: try r.decodeOptional(String.self, "heartbeat_at"),
+                         dedupeKey: try r.decodeOptional(String.self, "dedupe_key"), errors: try r.decode(String.self, "errors"),
+                         document: try r.decodeOptional(String.self, "document"), article: try r.decodeOptional(String.self, "article"))
     }
 
     /// Dead (or cancelled) jobs of a stage back to available; returns how many.

@@ -14,11 +14,13 @@ let package = Package(
     products: [
         .executable(name: "tideline", targets: ["tideline"]),
     ] + workers.map { .executable(name: $0, targets: [$0]) },
+    // Exact versions: no Package.resolved is committed, so the manifest pins what every build
+    // (CI, a fresh clone, the Docker image) resolves. Raise them deliberately.
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         // TOML 1.0 for config/tideline.toml (toml++ underneath), instead of a hand-written subset.
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // System libraries: the C client of PostgreSQL and libxml2's HTML parser.

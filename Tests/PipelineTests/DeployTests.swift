@@ -47,6 +47,24 @@ final class DeployTests: XCTestCase {
         XCTAssertGreaterThan(checked, 0)
     }
 
+    /// The image build is pinned and its context is only what it copies.
+    func testTheImageBuildIsPinnedAndItsContextSmall() throws {
+        let dockerfile = try String(contentsOf: deploy.appendingPathComponent("docker/Dockerfile"), encoding: .utf8)
+        let from = dockerfile.split(separator: "\n").filter { $0.hasPrefix("FROM swift:") }
+        XCTAssertEqual(from.count, 1)
+        XCTAssertTrue(from.first?.range(of: #"swift:\d+\.\d+\.\d+-"#, options: .regularExpression) != nil, "a full toolchain version: \(from)")
+        let manifest = try String(contentsOf: TestPostgres.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let packages = manifest.split(separator: "\n").filter { $0.contains(".package(url:") }
+        XCTAssertFalse(packages.isEmpty)
+        for p in packages { XCTAssertTrue(p.contains("exact:"), "pinned: \(p)") }
+        let ignore = try String(contentsOf: deploy.appendingPathComponent("docker/Dockerfile.dockerignore"), encoding: .utf8)
+        let rules = ignore.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }
+        XCTAssertEqual(rules.first, "*", "everything out by default")
+        let copied = Set(dockerfile.split(separator: "\n").filter { $0.hasPrefix("COPY ") && !$0.contains("--from") }
+                            .map { String($0.split(separator: " ")[1]).trimmingCharacters(in: CharacterSet(charactersIn: "/")) })
+        XCTAssertEqual(Set(rules.dropFirst().map { String($0.dropFirst()) }), copied, "the context holds what the Dockerfile copies")
+    }
+
     func testSystemdUnitsAreTemplatesThatStartTheirStage() throws {
         for stage in stages {
             let text = try String(contentsOf: deploy.appendingPathComponent("systemd/tideline-\(stage)@.service"), encoding: .utf8)
@@ -80,11 +98,7 @@ final class DeployTests: XCTestCase {
     /// below (it rated the first units 9.2, UNSAFE). Needs systemd-analyze (systemd); skipped
     /// without it, failed under CI.
     func testSystemdUnitsAreHardened() throws {
-        let analyze = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        guard FileManager.default.isExecutableFile(atPath: analyze.path) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("CI must have systemd-analyze") }
-            throw XCTSkip("systemd-analyze is not installed")
-        }
+        let analyze = try requiredTool("systemd-analyze", why: "systemd-analyze security")
         let units = try FileManager.default.contentsOfDirectory(atPath: deploy.appendingPathComponent("systemd").path).filter { $0.hasSuffix(".service") }
         XCTAssertEqual(units.count, stages.count + 1, "a unit per stage and the metrics unit: \(units)")
         for unit in units.sorted() {
@@ -97,7 +111,79 @@ final class DeployTests: XCTestCase {
         }
     }
 
-    /// YAML is checked with Python's yaml module when it is there (Debian: python3-yaml).
+    /// `systemd-analyze verify` on every unit, as installed: the units are copied with their
+    /// ExecStart pointing at the executables this build made (verify checks that they exist and
+    /// run) and each template verified through an instance. Any message is a failure: verify
+    /// exits 0 on keys it ignores (it found StartLimitIntervalSec in [Service], where systemd
+    /// drops it).
+    func testSystemdUnitsVerify() throws {
+        let analyze = try requiredTool("systemd-analyze", why: "systemd-analyze verify")
+        let units = try FileManager.default.contentsOfDirectory(atPath: deploy.appendingPathComponent("systemd").path).filter { $0.hasSuffix(".service") }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tl-units-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for unit in units {
+            let text = try String(contentsOf: deploy.appendingPathComponent("systemd/\(unit)"), encoding: .utf8)
+            XCTAssertTrue(text.contains("ExecStart=/usr/local/bin/"), unit)
+            try text.replacingOccurrences(of: "ExecStart=/usr/local/bin/", with: "ExecStart=\(TestPostgres.productsDirectory.path)/")
+                .write(to: dir.appendingPathComponent(unit), atomically: true, encoding: .utf8)
+        }
+        let instances = units.sorted().map { $0.replacingOccurrences(of: "@.service", with: "@1.service") }
+        let (code, out) = try Workdir.run(["verify", "--man=no"] + instances, in: dir, executable: analyze)
+        XCTAssertEqual(code, 0, out)
+        XCTAssertEqual(out.trimmingCharacters(in: .whitespacesAndNewlines), "", "verify says nothing of a good unit")
+    }
+
+    /// The Kubernetes manifests against the API's own schemas (kubernetes-validate, strict: an
+    /// unknown field is an error). KEDA's kinds are custom resources it has no schema for; their
+    /// structure is checked in the test below. The migration Job is created with `generateName`
+    /// (a new Job per image), which the tool does not accept in place of a name, so it checks a
+    /// copy named.
+    func testKubernetesManifestsValidateAgainstTheAPISchemas() throws {
+        let validate = try requiredTool("kubernetes-validate", why: "validating the Kubernetes manifests (pip install kubernetes-validate)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tl-k8s-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var files: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: deploy.appendingPathComponent("kubernetes").path).sorted()
+        where name.hasSuffix(".yaml") {
+            let text = try String(contentsOf: deploy.appendingPathComponent("kubernetes/\(name)"), encoding: .utf8)
+            let copy = dir.appendingPathComponent(name)
+            try text.replacingOccurrences(of: "generateName: ", with: "name: ").write(to: copy, atomically: true, encoding: .utf8)
+            files.append(copy.path)
+        }
+        let (code, out) = try Workdir.run(["--strict"] + files, in: dir, executable: validate)
+        XCTAssertEqual(code, 0, out)
+        let lines = out.split(separator: "\n")
+        // Four stage Deployments, the metrics Deployment and Service, the migration Job, the Secret.
+        XCTAssertEqual(lines.filter { $0.contains("passed for resource") }.count, 8, out)
+        for line in lines where !line.contains("passed for resource") {
+            XCTAssertTrue(line.contains("keda.sh/"), "only KEDA's custom resources go unchecked: \(line)")
+        }
+    }
+
+    /// The compose file against the Compose Specification's schema (check-jsonschema's copy).
+    func testComposeFileValidatesAgainstTheComposeSpecification() throws {
+        let check = try requiredTool("check-jsonschema", why: "validating compose.yaml (pip install check-jsonschema)")
+        let (code, out) = try Workdir.run(["--builtin-schema", "vendor.compose-spec", deploy.appendingPathComponent("docker/compose.yaml").path],
+                                          in: TestPostgres.packageRoot, executable: check)
+        XCTAssertEqual(code, 0, out)
+        XCTAssertTrue(out.contains("ok -- validation done"), out)
+    }
+
+    /// A tool found on PATH; skipped without it, a failure under CI (`.ci/run` installs it).
+    private func requiredTool(_ name: String, why: String) throws -> URL {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") {
+            let url = URL(fileURLWithPath: String(dir)).appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("CI must have \(name) for \(why)") }
+        throw XCTSkip("\(name) is not installed (\(why))")
+    }
+
+    /// YAML is read with Python's yaml module (PyYAML, which kubernetes-validate brings; Debian:
+    /// python3-yaml); skipped without it, a failure under CI.
     func testComposeAndKubernetesFilesParseAndNameRealExecutables() throws {
         let script = """
         import json, sys, glob, yaml
@@ -107,7 +193,10 @@ final class DeployTests: XCTestCase {
         print(json.dumps(out))
         """
         let (code, output) = try runPython(script, [deploy.path])
-        guard code == 0 else { throw XCTSkip("python3 with yaml is not available: \(output.prefix(200))") }
+        guard code == 0 else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("CI must have python3 with yaml: \(output.prefix(200))") }
+            throw XCTSkip("python3 with yaml is not available: \(output.prefix(200))")
+        }
         let files = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [[String: Any]]])
         let executables = Set(["tideline"] + stages.map { "tideline-\($0)" })
         var kinds: [String: Int] = [:]

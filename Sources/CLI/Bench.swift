@@ -33,7 +33,7 @@ struct QueueBench: ParsableCommand {
         let (session, _) = try db.session()
         defer { session.close() }
         let conn = try session.connect()
-        try Migrator.migrate(conn)
+        try Schema.migrate(conn)
         try conn.execute("DELETE FROM jobs WHERE stage = 'bench'")
         // Start from a table without the dead rows of earlier runs, so runs compare.
         try conn.execute("VACUUM (ANALYZE) jobs")

@@ -26,7 +26,7 @@ extension DatabaseSession {
     /// missing column.
     func connectReading() throws -> Connection {
         let conn = try connect()
-        let pending = try Migrator.pending(conn)
+        let pending = try Schema.pending(conn)
         guard pending.isEmpty else {
             throw CLIError("the database's schema is at version \(try Migrator.currentVersion(conn)) and this tideline needs \(pending.last!): run `tideline migrate` (workers and `tideline up` migrate when they start)")
         }

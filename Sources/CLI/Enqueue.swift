@@ -37,7 +37,7 @@ struct Enqueue: ParsableCommand {
         let (session, config) = try db.session()
         defer { session.close() }
         let conn = try session.connect()
-        try Migrator.migrate(conn)
+        try Schema.migrate(conn)
         var meta = DocumentMetadata(published: published, source: sourceName, homeRegion: homeRegion)
         var jobs: [NewJob]
         var refused: [Intake.Refused] = []

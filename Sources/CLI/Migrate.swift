@@ -1,3 +1,5 @@
+import Postgres
+import Runtime
 import ArgumentParser
 import Store
 
@@ -9,7 +11,7 @@ struct Migrate: ParsableCommand {
         let (session, _) = try db.session()
         defer { session.close() }
         let conn = try session.connect()
-        let applied = try Migrator.migrate(conn)
+        let applied = try Schema.migrate(conn)
         print(applied.isEmpty ? "schema is up to date (version \(try Migrator.currentVersion(conn)))"
                               : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
     }

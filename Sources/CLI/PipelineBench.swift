@@ -64,7 +64,7 @@ struct PipelineBench: ParsableCommand {
             if workDir == nil { try? FileManager.default.removeItem(at: root) }
         }
         let conn = try session.connect()
-        try Migrator.migrate(conn)
+        try Schema.migrate(conn)
         guard let postmaster = session.embedded?.postmasterPID else { throw CLIError("the benchmark's PostgreSQL did not start") }
 
         let jobs = try manifest.map { try FetchPayload(source: corpus.appendingPathComponent($0.file).path, metadata: $0.metadata).job() }

@@ -27,7 +27,7 @@ struct Up: ParsableCommand {
         defer { session.close() }
         if session.isEmbedded { note("embedded PostgreSQL in .tideline/ (set DATABASE_URL to use another server)") }
         let conn = try session.connect()
-        let applied = try Migrator.migrate(conn)
+        let applied = try Schema.migrate(conn)
         if !applied.isEmpty { note("applied migrations \(applied.map(String.init).joined(separator: ", "))") }
         let runStart = try conn.query("SELECT now()::text").first!.decode(String.self, 0)
 

@@ -22,7 +22,7 @@ struct Watch: ParsableCommand {
         let (session, config) = try db.session()
         defer { session.close() }
         let conn = try session.connect()
-        try Migrator.migrate(conn)
+        try Schema.migrate(conn)
         let meta = DocumentMetadata(published: published, source: sourceName, homeRegion: homeRegion)
         var seen: [String: String] = [:]
         note("watching \(folder) every \(interval) s (Ctrl-C to stop)")

@@ -96,7 +96,7 @@ public enum WorkerMain {
             worker.stop()
         }
         guard let db = try worker.waitForDatabase() else { signals.cancel(); return }
-        let applied = try Migrator.migrate(db)
+        let applied = try Schema.migrate(db)
         if !applied.isEmpty { logger.info("applied migrations \(applied)") }
         try worker.run()
         signals.cancel()

@@ -1,3 +1,4 @@
+import Runtime
 import XCTest
 import Postgres
 import Queue
@@ -262,8 +263,8 @@ final class DeployTests: XCTestCase {
         try Connection(admin).runScript(try String(contentsOf: deploy.appendingPathComponent("sql/roles.sql"), encoding: .utf8))
         let owner = admin.replacingOccurrences(of: "user=postgres", with: "user=tideline_owner")
         let worker = admin.replacingOccurrences(of: "user=postgres", with: "user=tideline_worker")
-        XCTAssertThrowsError(try Migrator.migrate(try Connection(worker)), "the worker role cannot create the schema")
-        XCTAssertFalse(try Migrator.migrate(try Connection(owner)).isEmpty)
+        XCTAssertThrowsError(try Schema.migrate(try Connection(worker)), "the worker role cannot create the schema")
+        XCTAssertFalse(try Schema.migrate(try Connection(owner)).isEmpty)
 
         let text = Array("本报讯 昨天，全县新开工项目12个，总投资约35亿元。\n".utf8)
         let dir = try Workdir.make(["a.txt": text], manifest: """

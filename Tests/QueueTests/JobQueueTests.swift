@@ -1,3 +1,4 @@
+import Runtime
 import XCTest
 import Postgres
 import Queue
@@ -22,14 +23,17 @@ final class JobQueueTests: XCTestCase {
             group.enter()
             Thread {
                 defer { group.leave() }
-                do { try Migrator.migrate(try Connection(fresh)) } catch { failures.add("\(error)") }
+                do { try Schema.migrate(try Connection(fresh)) } catch { failures.add("\(error)") }
             }.start()
         }
         group.wait()
         XCTAssertEqual(failures.all, [])
         let c = try Connection(fresh)
-        XCTAssertEqual(try Migrator.migrate(c), [])
-        XCTAssertEqual(try Migrator.currentVersion(c), Migration.all.last!.version)
+        XCTAssertEqual(try Schema.migrate(c), [])
+        XCTAssertEqual(try Migrator.currentVersion(c), Schema.migrations.last!.version)
+        // The queue and the pipeline each own their migrations; the versions are one sequence.
+        XCTAssertEqual(Schema.migrations.map(\.version), Array(1...Schema.migrations.count))
+        XCTAssertTrue(QueueSchema.migrations.contains { $0.sql.contains("CREATE TABLE jobs") })
     }
 
     func testClaimTakesAvailableJobsInPriorityOrderAndSkipsLockedOnes() throws {

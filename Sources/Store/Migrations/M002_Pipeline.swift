@@ -1,3 +1,5 @@
+import Postgres
+
 extension Migration {
     /// The pipeline's data: raw documents, clean articles, extractions and the reporting tables.
     static let m002Pipeline = Migration(version: 2, name: "pipeline", sql: """

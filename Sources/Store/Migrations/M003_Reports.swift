@@ -1,3 +1,5 @@
+import Postgres
+
 extension Migration {
     /// The reporting tables an analyst queries. Each row of `indicators` and `milestones` is derived
     /// from its `*_sources` rows, so re-aggregating an article can only replace, never double-count.

@@ -1,3 +1,5 @@
+import Postgres
+
 extension Migration {
     /// A mention that gives no period joins the row of the same figure (metric, region, kind, value
     /// and unit) that another source dates: `stated_period` keeps what the sentence said, `period`

@@ -1,3 +1,5 @@
+import Postgres
+
 extension Migration {
     /// What the fetch stage remembers between requests: per host, when it was last asked and its
     /// robots.txt; per document, the validators for a conditional GET.

@@ -1,3 +1,5 @@
+import Postgres
+
 extension Migration {
     /// Reporting rows recomputed one (metric, region, period, kind) at a time, not a whole group:
     /// sources carry their article's place in the document and the figure's place in the article,

@@ -1,3 +1,5 @@
+import Postgres
+
 extension Migration {
     /// Reporting rows kept from summaries and index probes, so an article costs the same however
     /// many sources its rows already have (issue 13: at 20,000 documents rows gathered 2,000

@@ -1,3 +1,5 @@
+import Postgres
+
 extension Migration {
     /// A host's one request slot, reserved by a short statement that commits, so a fetch runs
     /// outside any transaction and a slow host holds a slot, not a database transaction or a
@@ -5,8 +7,7 @@ extension Migration {
     static let m010HostSlots = Migration(version: 10, name: "host slots", sql: """
     ALTER TABLE fetch_hosts ADD COLUMN busy_until timestamptz;
     ALTER TABLE fetch_hosts ADD COLUMN busy_by text;
-    -- Times a job was put back for later without a failure (RetryLater); a failure resets it.
-    -- A worker run with --once waits for such jobs, not for ones backing off after a failure.
-    ALTER TABLE jobs ADD COLUMN snoozes integer NOT NULL DEFAULT 0;
     """)
+    // This migration also added `jobs.snoozes` when it shipped; that column is the queue's and is
+    // now its migration M012 (IF NOT EXISTS: a database that ran the old M010 has it).
 }

@@ -1,3 +1,5 @@
+import Postgres
+
 extension Migration {
     /// Extractions without a per-row foreign key to their article. The check locked the article
     /// row once per extraction (`FOR KEY SHARE`) and was three quarters of the cost of inserting a

@@ -34,7 +34,7 @@ public enum TestPostgres {
         try admin.execute("SELECT 1")
         _ = try admin.query("CREATE DATABASE \(name)")   // a generated identifier, not data
         let conninfo = pg.conninfo(database: name)
-        if migrated { try Migrator.migrate(try Connection(conninfo)) }
+        if migrated { try Schema.migrate(try Connection(conninfo)) }
         return conninfo
     }
 

@@ -1,3 +1,5 @@
+import Postgres
+
 extension Migration {
     /// What pruning removes from `jobs` is first added here, so the processed, failure and
     /// duration counters the metrics expose never go down.

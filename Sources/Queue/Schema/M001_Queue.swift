@@ -1,3 +1,5 @@
+import Postgres
+
 extension Migration {
     /// The job table, the stage controls (pause/resume), the worker registry and the insert NOTIFY.
     static let m001Queue = Migration(version: 1, name: "queue", sql: """

@@ -1,3 +1,5 @@
+import Postgres
+
 extension Migration {
     /// One row per schedule and tick that was enqueued: the unique key that makes a tick enqueue
     /// at most once, whatever the number of workers and restarts.

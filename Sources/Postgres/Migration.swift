@@ -1,14 +1,14 @@
-import Postgres
-
-/// A versioned schema change, applied once, in its own transaction.
+/// A versioned schema change, applied once, in its own transaction. Each module owns the
+/// migrations of its tables (`QueueSchema`, `PipelineSchema`); versions are one sequence across
+/// them, so a database's history is one list. Append; never edit one that has shipped.
 public struct Migration: Sendable {
     public let version: Int
     public let name: String
     public let sql: String
 
-    /// Every migration, in order. Append; never edit one that has shipped.
-    public static let all: [Migration] = [.m001Queue, .m002Pipeline, .m003Reports, .m004ReportKeys, .m005Fetch, .m006IncrementalReports, .m007JobTotals, .m008Schedules, .m009RowSummaries, .m010HostSlots,
-                                         .m011ExtractionsUnchecked]
+    public init(version: Int, name: String, sql: String) {
+        self.version = version; self.name = name; self.sql = sql
+    }
 }
 
 public enum Migrator {
@@ -17,9 +17,9 @@ public enum Migrator {
 
     /// Applies the pending migrations and returns the versions it applied (empty when up to date).
     @discardableResult
-    public static func migrate(_ db: Connection, migrations: [Migration] = Migration.all) throws -> [Int] {
+    public static func migrate(_ db: Connection, _ migrations: [Migration]) throws -> [Int] {
         // Up to date: touch nothing, so a worker role without DDL rights starts (deploy/sql/roles.sql).
-        if try pending(db, migrations: migrations).isEmpty { return [] }
+        if try pending(db, migrations).isEmpty { return [] }
         try db.execute("SELECT pg_advisory_lock($1)", [lockKey])
         defer { try? db.execute("SELECT pg_advisory_unlock($1)", [lockKey]) }
         try db.execute("""
@@ -39,7 +39,7 @@ public enum Migrator {
     }
 
     /// Versions not yet applied (all of them on an empty database).
-    public static func pending(_ db: Connection, migrations: [Migration] = Migration.all) throws -> [Int] {
+    public static func pending(_ db: Connection, _ migrations: [Migration]) throws -> [Int] {
         let exists = try db.query("SELECT to_regclass('schema_migrations') IS NOT NULL").first!.decode(Bool.self, 0)
         let applied = exists ? Set(try db.query("SELECT version FROM schema_migrations").rows.map { try $0.decode(Int.self, 0) }) : []
         return migrations.map(\.version).filter { !applied.contains($0) }.sorted()

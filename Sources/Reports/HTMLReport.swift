@@ -133,9 +133,11 @@ public enum HTMLReport {
         guard !distinct.isEmpty else { return "" }
         var s = "<details><summary>\(distinct.count) 处来源</summary><ul>"
         for r in distinct {
-            let name = esc(Format.sourceName(r.sourceID))
-            let cite = r.sourceID.hasPrefix("http://") || r.sourceID.hasPrefix("https://")
-                ? "<a href=\"\(esc(r.sourceID))\" rel=\"noreferrer\">\(name)</a>" : name
+            // The publication's name when known, else the file or page; a link when there is a URL
+            // (only http and https: a manifest's url is data, never a javascript: link).
+            let name = esc(r.name ?? Format.sourceName(r.sourceID))
+            let link = r.url.flatMap { $0.hasPrefix("http://") || $0.hasPrefix("https://") ? $0 : nil }
+            let cite = link.map { "<a href=\"\(esc($0))\" rel=\"noreferrer\" title=\"\(esc(r.sourceID))\">\(name)</a>" } ?? name
             s += "<li><q>\(marked(r.evidence, value: value))</q> <cite>\(cite)\(r.published.map { "，" + esc($0) } ?? "")</cite></li>"
         }
         return s + "</ul></details>"

@@ -31,8 +31,14 @@ public struct SourceRef: Sendable, Equatable {
     public var published: String?
     public var evidence: String
     public var label: String
-    public init(sourceID: String, published: String?, evidence: String, label: String) {
+    /// The publication's name as the manifest or the page gave it (舟山日报), if any.
+    public var name: String?
+    /// Where a reader finds the page: the manifest's `url`, else the source itself when it is one.
+    public var url: String?
+    public init(sourceID: String, published: String?, evidence: String, label: String, name: String? = nil, url: String? = nil) {
         self.sourceID = sourceID; self.published = published; self.evidence = evidence; self.label = label
+        self.name = name
+        self.url = url ?? (sourceID.hasPrefix("http://") || sourceID.hasPrefix("https://") ? sourceID : nil)
     }
 }
 

@@ -12,9 +12,10 @@ public enum ReportQueries {
                    EXISTS (SELECT 1 FROM latest_indicators l
                             WHERE (l.metric, l.region, l.kind, l.period) = (i.metric, i.region, i.kind, i.period)),
                    coalesce((SELECT json_agg(json_build_object('source', s.source_id, 'published', s.published::text,
-                                                               'evidence', s.evidence, 'label', s.metric_label)
+                                                               'evidence', s.evidence, 'label', s.metric_label,
+                                                               'name', d.metadata->>'source', 'url', d.metadata->>'url')
                                              ORDER BY s.published DESC NULLS LAST, s.source_id, s.article_index, s.start_offset, s.position)
-                               FROM indicator_sources s
+                               FROM indicator_sources s LEFT JOIN documents d ON d.id = s.document_id
                               WHERE (s.metric, s.region, s.period, s.kind) = (i.metric, i.region, i.period, i.kind)), '[]')::text
               FROM indicators i
              WHERE ($1::text IS NULL OR i.region = $1)
@@ -36,9 +37,10 @@ public enum ReportQueries {
         let milestoneRows = try db.query("""
             SELECT m.date, m.action, m.subject, m.document, m.region, m.planned, m.mentions,
                    coalesce((SELECT json_agg(json_build_object('source', s.source_id, 'published', s.published::text,
-                                                               'evidence', s.evidence, 'label', s.subject_label)
+                                                               'evidence', s.evidence, 'label', s.subject_label,
+                                                               'name', d.metadata->>'source', 'url', d.metadata->>'url')
                                              ORDER BY s.published DESC NULLS LAST, s.source_id, s.article_index, s.start_offset, s.position)
-                               FROM milestone_sources s
+                               FROM milestone_sources s LEFT JOIN documents d ON d.id = s.document_id
                               WHERE (s.date, s.action, s.subject) = (m.date, m.action, m.subject)), '[]')::text
               FROM milestones m
              WHERE ($1::text IS NULL OR m.region = $1)
@@ -59,12 +61,12 @@ public enum ReportQueries {
     }
 
     private struct SourceJSON: Decodable {
-        let source: String, published: String?, evidence: String, label: String
+        let source: String, published: String?, evidence: String, label: String, name: String?, url: String?
     }
 
     private static func sources(_ json: String) throws -> [SourceRef] {
         try JSONDecoder().decode([SourceJSON].self, from: Data(json.utf8)).map {
-            SourceRef(sourceID: $0.source, published: $0.published, evidence: $0.evidence, label: $0.label)
+            SourceRef(sourceID: $0.source, published: $0.published, evidence: $0.evidence, label: $0.label, name: $0.name, url: $0.url)
         }
     }
 }

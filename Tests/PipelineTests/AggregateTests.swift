@@ -31,10 +31,12 @@ final class AggregateTests: XCTestCase {
         return out
     }
 
-    private func seededDatabase() throws -> (conninfo: String, dir: URL) {
+    /// `prepare` may change the copied seeds (at `dir/src`) before `up` reads them.
+    private func seededDatabase(prepare: (URL) throws -> Void = { _ in }) throws -> (conninfo: String, dir: URL) {
         guard Workdir.isBuilt else { throw XCTSkip("tideline is not built; run `swift build` first") }
         let conninfo = try TestPostgres.freshDatabase()
         let dir = try Workdir.seeds()
+        try prepare(dir.appendingPathComponent("src"))
         let (code, out) = try Workdir.run(["up", "--source", "src"], in: dir, env: ["DATABASE_URL": conninfo])
         XCTAssertEqual(code, 0, out)
         return (conninfo, dir)
@@ -140,7 +142,13 @@ final class AggregateTests: XCTestCase {
             if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("CI must have Chromium (.ci/run installs it)") }
             throw XCTSkip("Chromium is not installed (Debian: apt-get install -y chromium); the HTML report is checked by ReportsTests only")
         }
-        let (conninfo, dir) = try seededDatabase()
+        // One seed says where its page is on the web, as a manifest can.
+        let (conninfo, dir) = try seededDatabase { src in
+            let file = src.appendingPathComponent("manifest.json")
+            var entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [[String: Any]])
+            entries[0]["url"] = "https://epaper.example.cn/zsrb/2024-01-04/1.html"
+            try JSONSerialization.data(withJSONObject: entries).write(to: file)
+        }
         defer { try? FileManager.default.removeItem(at: dir) }
         let page = dir.appendingPathComponent("report.html")
         let (code, out) = try Workdir.run(["report", "--html", page.path], in: dir, env: ["DATABASE_URL": conninfo])
@@ -168,6 +176,8 @@ final class AggregateTests: XCTestCase {
         XCTAssertTrue(dom.contains("id=\"filters\""), "the page has its filters")
         XCTAssertTrue(dom.contains("<mark>"), "figures are marked in their sentences")
         XCTAssertFalse(dom.contains("hidden=\"\""), "nothing hidden without a filter")
+        XCTAssertTrue(dom.contains("<a href=\"https://epaper.example.cn/zsrb/2024-01-04/1.html\""), "the web page is linked")
+        XCTAssertTrue(dom.contains(">舟山日报</a>") && dom.contains("<cite>舟山日报，"), "sources cited by the publication's name")
 
         // The script filters: a linked view of one metric hides the other rows.
         let (filteredCode, filtered) = try Workdir.run(flags + ["--dump-dom", page.absoluteString + "#q=%E5%8F%82%E4%BF%9D"], in: dir, executable: chromium)

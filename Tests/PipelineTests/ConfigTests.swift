@@ -7,6 +7,7 @@ final class ConfigTests: XCTestCase {
     private func load(_ toml: String, env: [String: String] = [:]) throws -> Config {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("tl-config-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("config"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("config/tideline.toml")
         try toml.write(to: file, atomically: true, encoding: .utf8)
         return try Config.load(path: file.path, environment: env)

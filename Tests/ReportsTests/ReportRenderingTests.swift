@@ -85,6 +85,13 @@ final class ReportRenderingTests: XCTestCase {
         let html = HTMLReport.sources(refs, value: nil)
         XCTAssertTrue(html.contains("<summary>1 处来源</summary>"), "the same sentence twice is one source: \(html)")
         XCTAssertTrue(html.contains("<a href=\"https://news.example.cn/a.html\""), html)
+        // A file source cites its publication by name, linked to the manifest's URL.
+        let paper = HTMLReport.sources([SourceRef(sourceID: "src/000.txt", published: "2024-01-04", evidence: "句", label: "x",
+                                                  name: "舟山日报", url: "https://epaper.example.cn/1.html")], value: nil)
+        XCTAssertTrue(paper.contains("<a href=\"https://epaper.example.cn/1.html\" rel=\"noreferrer\" title=\"src/000.txt\">舟山日报</a>，2024-01-04"), paper)
+        let hostile = HTMLReport.sources([SourceRef(sourceID: "a.txt", published: nil, evidence: "句", label: "x",
+                                                    name: "<b>报</b>", url: "javascript:alert(1)")], value: nil)
+        XCTAssertFalse(hostile.contains("href") || hostile.contains("<b>"), "only http(s) links, names escaped: \(hostile)")
     }
 
     func testTheTimeAxisPlacesPeriodsAtTheirDatesWithReadableTicks() {

@@ -13,6 +13,7 @@ struct Report: ParsableCommand {
     @Option(help: "Only periods and milestone dates from this one on (YYYY, YYYY-MM or YYYY-MM-DD).") var since: String?
     @Option(help: "Write a self-contained HTML page (charts, sources, queue) to this file instead.") var html: String?
     @Flag(help: "Show each figure's evidence sentence under it.") var evidence = false
+    @Flag(help: "Print the rows as JSON (every row with its sources; keys sorted).") var json = false
     @Option(help: "Width in columns (default: the terminal's, else 100).") var width: Int = Terminal.columns.map { max(80, $0) } ?? 100
 
     func validate() throws {
@@ -31,7 +32,9 @@ struct Report: ParsableCommand {
         defer { session.close() }
         let conn = try session.connectReading()
         let data = try ReportQueries.load(conn, filter: ReportFilter(region: region, metric: metric, since: since))
-        if let html {
+        if json {
+            try QueueCommand.printJSON(data)
+        } else if let html {
             try HTMLReport.render(data).write(toFile: html, atomically: true, encoding: .utf8)
             note("wrote \(html): \(data.indicators.count) indicator rows, \(data.series.count) charts, \(data.milestones.count) milestones")
         } else {

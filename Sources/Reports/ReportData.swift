@@ -1,6 +1,6 @@
 /// What a report shows, read from the reporting tables and views. Plain values: the renderers
 /// are pure functions of them.
-public struct ReportData: Sendable, Equatable {
+public struct ReportData: Sendable, Equatable, Encodable {
     public var indicators: [IndicatorRow]
     public var milestones: [MilestoneRow]
     public var queue: [QueueCount]
@@ -13,7 +13,7 @@ public struct ReportData: Sendable, Equatable {
     }
 }
 
-public struct ReportFilter: Sendable, Equatable {
+public struct ReportFilter: Sendable, Equatable, Encodable {
     public var region: String?
     /// Matches the canonical metric or any label a source used, as a substring.
     public var metric: String?
@@ -26,7 +26,7 @@ public struct ReportFilter: Sendable, Equatable {
 }
 
 /// One mention behind a reporting row.
-public struct SourceRef: Sendable, Equatable {
+public struct SourceRef: Sendable, Equatable, Encodable {
     public var sourceID: String
     public var published: String?
     public var evidence: String
@@ -42,7 +42,7 @@ public struct SourceRef: Sendable, Equatable {
     }
 }
 
-public struct IndicatorRow: Sendable, Equatable {
+public struct IndicatorRow: Sendable, Equatable, Encodable {
     public var metric: String, region: String, period: String, kind: String
     public var value: Double, valueMax: Double?, unit: String, qualifier: String
     public var mentions: Int, conflict: Bool
@@ -60,7 +60,7 @@ public struct IndicatorRow: Sendable, Equatable {
     public var seriesKey: [String] { [metric, region, kind, unit] }
 }
 
-public struct MilestoneRow: Sendable, Equatable {
+public struct MilestoneRow: Sendable, Equatable, Encodable {
     public var date: String, action: String, subject: String
     public var document: String?, region: String, planned: Bool, mentions: Int
     public var sources: [SourceRef]
@@ -71,7 +71,7 @@ public struct MilestoneRow: Sendable, Equatable {
     }
 }
 
-public struct QueueCount: Sendable, Equatable {
+public struct QueueCount: Sendable, Equatable, Encodable {
     public var stage: String, state: String, count: Int
     public init(stage: String, state: String, count: Int) { self.stage = stage; self.state = state; self.count = count }
 }

@@ -58,6 +58,15 @@ final class AggregateTests: XCTestCase {
             """, ["长期护理保险参保人数", "舟山市"]).first)
         XCTAssertEqual(try latest.decode(Double.self, 0), 1_017_600)
         XCTAssertEqual(try latest.decode(String.self, 1), "人")
+
+        // The report as JSON: typed values, every row with its sources.
+        let (rjc, json) = try Workdir.run(["report", "--json", "--metric", "参保"], in: dir, env: ["DATABASE_URL": conninfo])
+        XCTAssertEqual(rjc, 0, json)
+        let parsed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any], json)
+        let rows = try XCTUnwrap(parsed["indicators"] as? [[String: Any]], json)
+        let row = try XCTUnwrap(rows.first { $0["metric"] as? String == "长期护理保险参保人数" && $0["is_latest"] as? Bool == true }, json)
+        XCTAssertEqual(row["value"] as? Double, 1_017_600)
+        XCTAssertFalse((row["sources"] as? [[String: Any]] ?? []).isEmpty)
         XCTAssertEqual(try latest.decode(String.self, 2), "2026-03")
         XCTAssertTrue(try latest.decode(String.self, 3).contains("101.76万人"))
 

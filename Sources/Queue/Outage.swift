@@ -17,6 +17,8 @@ struct Outage {
         if since == nil {
             since = Date()
             logger.warning("\(loop): the database is unreachable; retrying every \(delay)–\(Self.maxDelay) s until it is back: \(error)")
+        } else {
+            logger.debug("\(loop): still unreachable; next attempt in \(delay) s")
         }
         defer { delay = min(delay * 2, Self.maxDelay) }
         return delay

@@ -100,6 +100,51 @@ final class ProcessTests: ProbeTestCase {
         XCTAssertNotEqual(wrong.terminationStatus, 0, "a database that does not exist is not waited for")
     }
 
+    /// Issue 15: an outage while a worker runs writes one line per loop when the database goes
+    /// and one when it is back, however many attempts it lasts (the attempts show at debug only),
+    /// and the worker carries on afterwards.
+    func testAnOutageWhileRunningWritesALineWhenItGoesAndOneWhenItIsBack() throws {
+        let root = URL(fileURLWithPath: "/tmp/tideline-outage-\(UInt32.random(in: 0...UInt32.max))")
+        let pg = try EmbeddedPostgres(root: root, settings: ["fsync": "off"])
+        defer { try? pg.stop(); try? FileManager.default.removeItem(at: root) }
+        try pg.start()
+        var db = try Connection(pg.conninfo)
+        try Schema.migrate(db)
+        try db.execute("CREATE TABLE probe_output (job_id bigint NOT NULL, attempt int NOT NULL, worker_pid int NOT NULL)")
+        let log = root.appendingPathComponent("worker.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let worker = Process()
+        worker.executableURL = probe
+        worker.arguments = ["--database-url", pg.conninfo, "--poll-interval", "0.1", "--concurrency", "2", "--log-level", "debug"]
+        let out = try FileHandle(forWritingTo: log)
+        worker.standardOutput = out
+        worker.standardError = out
+        try worker.run()
+        defer { worker.terminate(); worker.waitUntilExit() }
+        XCTAssertTrue(eventually(timeout: 30) {
+            (try? db.query("SELECT count(*) FROM workers WHERE stopped_at IS NULL").first?.decode(Int.self, 0)) == 1
+        })
+        func lines(_ text: String) throws -> [Substring] {
+            try String(contentsOf: log, encoding: .utf8).split(separator: "\n").filter { $0.contains(text) }
+        }
+
+        try pg.stop()
+        // The outage lasts until the worker has tried a dozen times in all.
+        XCTAssertTrue(try eventually(timeout: 60) { try lines("still unreachable").count >= 12 },
+                      (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        try pg.start()
+        db = try Connection(pg.conninfo)
+        let id = try JobQueue.enqueue(db, [NewJob(stage: "probe", payload: "{}")])[0]
+        XCTAssertTrue(try eventually(timeout: 30) { try state(db, id) == "succeeded" }, "the worker carries on")
+        XCTAssertTrue(try eventually(timeout: 30) { try lines("reachable again").count >= 1 })
+
+        // Two executors, the listener and the maintainer: at most a line each way per loop.
+        let gone = try lines("the database is unreachable"), back = try lines("reachable again")
+        XCTAssertLessThanOrEqual(gone.count, 4, gone.joined(separator: "\n"))
+        XCTAssertLessThanOrEqual(back.count, 4, back.joined(separator: "\n"))
+        XCTAssertTrue(worker.isRunning)
+    }
+
     /// Issue 15: a schedule of one second across two workers and a leader killed on the way: each
     /// tick enqueued exactly once, and ticks keep coming after the takeover.
     func testEachTickOfAScheduleIsEnqueuedOnceAcrossWorkersAndALeaderDeath() throws {

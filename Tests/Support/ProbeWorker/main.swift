@@ -40,7 +40,7 @@ nonisolated func option(_ name: String) -> String? {
     guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
     return args[i + 1]
 }
-LogSetup.bootstrap(format: .text, level: .warning)
+LogSetup.bootstrap(format: .text, level: option("--log-level").flatMap(Logger.Level.init(rawValue:)) ?? .warning)
 let conninfo = option("--database-url") ?? ""
 var options = WorkerOptions()
 options.concurrency = Int(option("--concurrency") ?? "1") ?? 1

@@ -97,6 +97,47 @@ final class FetchTests: XCTestCase {
         XCTAssertEqual(try cleanJobsPerDocument().filter { $0 != 1 }, [], "nothing reaches clean twice")
     }
 
+    /// Issue 15: a feed in `[sources]` with an interval, two fetch workers running as services for
+    /// a few ticks: each tick is enqueued once across both (one job per tick, the feed asked once
+    /// per job), and the feed's article is fetched and handed to clean once.
+    func testAScheduledFeedIsFetchedOncePerTickAcrossTwoWorkers() throws {
+        server.route("/col/a1.html") { _ in .text("<html><body><p>全市新增就业1万人。</p></body></html>") }
+        server.route("/feed.xml") { [base = server.base] _ in .text("""
+            <?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>
+            <item><title>一</title><link>\(base)/col/a1.html</link></item></channel></rss>
+            """, type: "application/rss+xml") }
+        let feed = "\(server.base)/feed.xml"
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "DATABASE_URL")
+        for (k, v) in ["TIDELINE_FETCH_ALLOW_HOSTS": "127.0.0.1:\(server.port)", "TIDELINE_FETCH_DELAY": "0",
+                       "TIDELINE_SOURCES_PAGES": feed, "TIDELINE_SOURCES_INTERVAL": "1"] { env[k] = v }
+        let workers = try (0..<2).map { _ in
+            let p = Process()
+            p.executableURL = worker
+            p.arguments = ["--database-url", conninfo, "--poll-interval", "0.1", "--log-level", "warning"]
+            p.currentDirectoryURL = dir
+            p.environment = env
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            return p
+        }
+        defer { for w in workers where w.isRunning { w.terminate(); w.waitUntilExit() } }
+        XCTAssertTrue(try eventually(timeout: 30) { try scalar("SELECT count(*)::int FROM schedule_ticks") >= 3 })
+        for w in workers { w.terminate() }
+        for w in workers { w.waitUntilExit() }
+
+        let ticks = try scalar("SELECT count(*)::int FROM schedule_ticks WHERE schedule = $1", ["fetch:" + feed])
+        let feedJobs = try scalar("SELECT count(*)::int FROM jobs WHERE stage = 'fetch' AND payload->>'source' = $1", [feed])
+        XCTAssertEqual(try scalar("SELECT count(DISTINCT job_id)::int FROM schedule_ticks WHERE job_id IS NOT NULL"), feedJobs,
+                       "one job per tick enqueued")
+        XCTAssertLessThanOrEqual(feedJobs, ticks)
+        XCTAssertGreaterThanOrEqual(feedJobs, ticks - 1, "a tick is dropped only while its previous job is still queued")
+        let done = try scalar("SELECT count(*)::int FROM jobs WHERE stage = 'fetch' AND payload->>'source' = $1 AND state = 'succeeded'", [feed])
+        XCTAssertEqual(server.requests(to: "/feed.xml").count, done, "the feed is asked once per job that ran")
+        XCTAssertEqual(try cleanJobsPerDocument(), [1], "the article reaches clean once, however many ticks")
+    }
+
     func testASecondFetchIsConditionalAndA304MakesNoWork() throws {
         server.route("/etag.html") { req in
             if req.headers["if-none-match"] == "\"v1\"" { return .init(status: 304) }

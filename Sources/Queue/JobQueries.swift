@@ -101,11 +101,6 @@ enum JobQueries {
           FROM released
         """
 
-    /// The maintenance leader's lock: a session-level advisory lock, so it is released the moment
-    /// the leader's connection ends (a crash included) and the next maintainer to try takes it.
-    static let leaderLockKey: Int64 = 0x7469_6465_6c65_6164 // "tidelead"
-    static let tryLead = "SELECT pg_try_advisory_lock($1)"
-
     static let registerWorker = """
         INSERT INTO workers (id, host, pid, stage, concurrency) VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), stopped_at = NULL

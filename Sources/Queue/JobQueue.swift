@@ -59,11 +59,6 @@ public enum JobQueue {
 
     /// Returns how many running jobs had outlived their lease and were rescued.
     @discardableResult
-    /// Tries to become (or confirms being) the maintenance leader on this connection.
-    static func tryLead(_ db: Connection) throws -> Bool {
-        try db.query(JobQueries.tryLead, [JobQueries.leaderLockKey]).first?.decode(Bool.self, 0) ?? false
-    }
-
     public static func rescue(_ db: Connection, lease: Double) throws -> Int {
         try db.query(JobQueries.rescue, [lease]).first?.decode(Int.self, 0) ?? 0
     }

@@ -247,35 +247,27 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
 
     private func maintainerLoop() throws {
         let db = try connectWithRetry()
-        var lastRescue = Date.distantPast, lastRetention = Date.distantPast
-        // One maintainer among all workers leads the queue's upkeep (rescuing jobs of silent
-        // workers); the others keep trying, and one takes over within a heartbeat of the leader's
-        // connection ending.
+        // Every maintainer heartbeats its jobs and itself; one among all workers leads the
+        // queue's upkeep (Maintenance/: rescuer, cleaner, periodic enqueuer), the others keep
+        // trying, and one takes over within a heartbeat of the leader's connection ending.
+        var services = maintenanceServices(options)
+        var lastRun = [Date](repeating: .distantPast, count: services.count)
         var leading = false
         var outage = Outage("maintainer")
-        var triedTicks: [String: Int64] = [:]
         while !isStopping || !inFlight.all.isEmpty {
             do {
                 try JobQueue.heartbeat(db, ids: inFlight.all, worker: id)
                 let (done, failed) = counters.snapshot
                 try db.execute(JobQueries.heartbeatWorker, [id, done, failed])
-                if !leading, !isStopping, try JobQueue.tryLead(db) {
+                if !leading, !isStopping, try Leadership.tryLead(db) {
                     leading = true
                     logger.info("leading queue maintenance")
                 }
-                if leading, Date().timeIntervalSince(lastRescue) >= options.lease / 2 {
-                    let n = try JobQueue.rescue(db, lease: options.lease)
-                    if n > 0 { logger.warning("rescued \(n) job(s) whose worker stopped heartbeating") }
-                    lastRescue = Date()
-                }
-                if leading, !options.retention.isEmpty, Date().timeIntervalSince(lastRetention) >= options.retentionInterval {
-                    let n = try QueueAdmin.applyRetention(db, options.retention)
-                    if n > 0 { logger.info("removed \(n) finished job(s) past their retention") }
-                    lastRetention = Date()
-                }
-                if leading, !options.schedules.isEmpty {
-                    let n = try JobQueue.enqueueDue(db, schedules: options.schedules, tried: &triedTicks)
-                    if n > 0 { logger.info("enqueued \(n) scheduled job(s)") }
+                if leading {
+                    for i in services.indices where Date().timeIntervalSince(lastRun[i]) >= services[i].interval {
+                        try services[i].run(db, logger: logger)
+                        lastRun[i] = Date()
+                    }
                 }
                 outage.recovered(logger: logger)
             } catch {

@@ -1,6 +1,6 @@
 import XCTest
 import Postgres
-import Queue
+@testable import Queue
 import TestSupport
 #if canImport(Glibc)
 import Glibc
@@ -50,7 +50,8 @@ final class OperationsTests: ProbeTestCase {
         let processedBefore = PrometheusText.render(try QueueAdmin.metrics(db, stages: ["probe"], silentAfter: 30))
             .split(separator: "\n").first { $0.hasPrefix("tideline_jobs_processed_total") }
 
-        XCTAssertEqual(try QueueAdmin.applyRetention(db, ["succeeded": 86_400], batch: 1), 2, "two succeeded jobs older than a day, one per batch")
+        XCTAssertEqual(try Cleaner(retention: ["succeeded": 86_400], interval: 60, batch: 1).removeExpired(db), 2,
+                       "two succeeded jobs older than a day, one per batch")
         XCTAssertEqual(try count(db, "SELECT count(*) FROM jobs"), 5)
         XCTAssertEqual(try state(db, ids[2]), "succeeded")
         XCTAssertEqual(try state(db, ids[3]), "dead", "dead jobs have their own retention")

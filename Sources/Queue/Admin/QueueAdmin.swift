@@ -172,22 +172,6 @@ public enum QueueAdmin {
         }
     }
 
-    /// The leader's retention pass: for each finished state, the jobs older than its retention,
-    /// in batches of `batch`, at most `maxBatches` per state and pass (the next pass goes on).
-    /// Returns how many were removed. Running and available jobs are never touched.
-    public static func applyRetention(_ db: Connection, _ retention: [String: Double], batch: Int = 1_000, maxBatches: Int = 10) throws -> Int {
-        var removed = 0
-        for (state, seconds) in retention.sorted(by: { $0.key < $1.key }) {
-            precondition(JobState(rawValue: state)?.isFinished == true, "retention applies to finished states only")
-            for _ in 0..<maxBatches {
-                let n = try prune(db, olderThan: seconds, states: [state], limit: batch)
-                removed += n
-                if n < batch { break }
-            }
-        }
-        return removed
-    }
-
     public struct WorkerRow: Sendable, Codable, Equatable {
         public var id: String, host: String, pid: Int, stage: String, concurrency: Int
         public var startedAt: String, heartbeatAt: String, stoppedAt: String?

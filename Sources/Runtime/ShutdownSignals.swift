@@ -4,6 +4,10 @@ import Foundation
 /// in-flight jobs) and for every command that starts the embedded server (`up`, `report`, `export`
 /// …: stop what it started, then exit 128+signal). The first signal runs the handler once; the
 /// default actions are ignored while it is installed, so a second signal cannot cut the stop short.
+/// (swift-service-lifecycle was considered: it runs services as Swift concurrency tasks, while a
+/// worker's executors are threads blocked in libpq, each owning its connection; its graceful
+/// shutdown would come down to this same "set stopping, let the threads drain" and add a package
+/// to every build. Decided against.)
 public final class ShutdownSignals: @unchecked Sendable {   // `fired` is guarded by `lock`
     public static let handled: [Int32] = [SIGINT, SIGTERM, SIGHUP]
     private var sources: [DispatchSourceSignal] = []

@@ -7,7 +7,7 @@ import Store
 /// EmbeddedPostgres (initdb + pg_ctl, unix socket, as the postgres user when root). One server per
 /// test process; each test gets a fresh database, so tests run in any order and twice in a row.
 public enum TestPostgres {
-    nonisolated(unsafe) private static var server: EmbeddedPostgres?
+    nonisolated(unsafe) private static var server: EmbeddedPostgres?   // only touched under `lock`
     private static let lock = NSLock()
 
     public static func shared() throws -> EmbeddedPostgres {

@@ -79,8 +79,8 @@ public struct Config: Sendable {
                 let parsed = try TOML.parse(text)
                 values = parsed.values
                 for (key, line) in parsed.lines { origins[key] = "\(file.path):\(line)" }
-            } catch let e as TOMLError {
-                throw Invalid(key: file.path, reason: e.description)
+            } catch let e as Invalid {
+                throw Invalid(key: file.path, reason: "\(e.key): \(e.reason)")
             }
         } else if explicit != nil {
             throw Invalid(key: file.path, reason: "no such file")

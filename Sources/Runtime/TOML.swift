@@ -8,18 +8,14 @@ public enum TOMLValue: Equatable, Sendable {
     case string(String), integer(Int), float(Double), bool(Bool), array([TOMLValue])
 }
 
-public struct TOMLError: Error, CustomStringConvertible {
-    public let line: Int, reason: String
-    public var description: String { "line \(line): \(reason)" }
-}
-
 public enum TOML {
     /// Parses a document into flat dotted keys and the line each key is written on (found in
     /// the text: TOMLKit gives positions for errors only), for messages about a key.
     public static func parse(_ text: String) throws -> (values: [String: TOMLValue], lines: [String: Int]) {
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw TOMLError(line: e.source.begin.line, reason: e.description)
+            // The configuration's own error; `Config.load` puts the file's path in front.
+            throw Config.Invalid(key: "line \(e.source.begin.line)", reason: e.description)
         }
         var values: [String: TOMLValue] = [:]
         try flatten(table, prefix: "", into: &values)

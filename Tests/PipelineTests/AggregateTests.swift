@@ -130,7 +130,7 @@ final class AggregateTests: XCTestCase {
         try JobQueue.enqueue(db, jobs)
         let worker = TestPostgres.productsDirectory.appendingPathComponent("tideline-aggregate")
         let processes = try (0..<4).map { _ in
-            try launchIn(dir, worker, ["--database-url", conninfo, "--once", "--poll-interval", "0.05"])
+            try Workdir.launch(["--database-url", conninfo, "--once", "--poll-interval", "0.05"], in: dir, executable: worker)
         }
         for p in processes { p.waitUntilExit(); XCTAssertEqual(p.terminationStatus, 0) }
         let left = try db.query("SELECT count(*) FROM jobs WHERE stage = 'aggregate' AND state <> 'succeeded'").first!.decode(Int.self, 0)
@@ -193,16 +193,5 @@ final class AggregateTests: XCTestCase {
         XCTAssertEqual(filteredCode, 0)
         XCTAssertTrue(filtered.contains("hidden=\"\""), "rows not about 参保 are hidden")
         XCTAssertTrue(filtered.contains("显示 "), "the count of what is shown")
-    }
-
-    private func launchIn(_ dir: URL, _ exe: URL, _ args: [String]) throws -> Process {
-        let p = Process()
-        p.executableURL = exe
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
     }
 }

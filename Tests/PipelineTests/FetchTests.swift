@@ -107,20 +107,10 @@ final class FetchTests: XCTestCase {
             <item><title>一</title><link>\(base)/col/a1.html</link></item></channel></rss>
             """, type: "application/rss+xml") }
         let feed = "\(server.base)/feed.xml"
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "DATABASE_URL")
-        for (k, v) in ["TIDELINE_FETCH_ALLOW_HOSTS": "127.0.0.1:\(server.port)", "TIDELINE_FETCH_DELAY": "0",
-                       "TIDELINE_SOURCES_PAGES": feed, "TIDELINE_SOURCES_INTERVAL": "1"] { env[k] = v }
+        let env = ["TIDELINE_FETCH_ALLOW_HOSTS": "127.0.0.1:\(server.port)", "TIDELINE_FETCH_DELAY": "0",
+                   "TIDELINE_SOURCES_PAGES": feed, "TIDELINE_SOURCES_INTERVAL": "1"]
         let workers = try (0..<2).map { _ in
-            let p = Process()
-            p.executableURL = worker
-            p.arguments = ["--database-url", conninfo, "--poll-interval", "0.1", "--log-level", "warning"]
-            p.currentDirectoryURL = dir
-            p.environment = env
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            return p
+            try Workdir.launch(["--database-url", conninfo, "--poll-interval", "0.1", "--log-level", "warning"], in: dir, env: env, executable: worker)
         }
         defer { for w in workers where w.isRunning { w.terminate(); w.waitUntilExit() } }
         XCTAssertTrue(try eventually(timeout: 30) { try scalar("SELECT count(*)::int FROM schedule_ticks") >= 3 })

@@ -28,6 +28,23 @@ enum Workdir {
         return try make(files, manifest: try String(contentsOf: seeds.appendingPathComponent("manifest.json"), encoding: .utf8))
     }
 
+    /// Starts an executable in `dir` in the background, its output discarded, without the caller's
+    /// DATABASE_URL; `env` is added to the environment.
+    static func launch(_ args: [String], in dir: URL, env extra: [String: String] = [:], executable: URL) throws -> Process {
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "DATABASE_URL")
+        for (k, v) in extra { env[k] = v }
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     /// Runs an executable (default `tideline`) in `dir`, without the caller's DATABASE_URL unless
     /// given; returns its exit status and its output (stdout and stderr together).
     static func run(_ args: [String], in dir: URL, env extra: [String: String] = [:], executable: URL? = nil) throws -> (Int32, String) {

@@ -18,6 +18,9 @@ public protocol StageHandler: Sendable {
     /// A whole batch in one call, for stages that gain from seeing it at once (aggregate locks all
     /// the batch's keys in one order). By default, `handle` for each job in turn.
     func handleBatch(_ jobs: [Job], prepared: [Int64: any PreparedWork], tx: Connection, logger: Logger) throws -> [NewJob]
+    /// False for a job that must be handed off alone (a web fetch: its request would hold up the
+    /// rest of a batch while the host takes its time). By default every job shares.
+    func canShareBatch(_ job: Job) -> Bool
 }
 
 /// What a handler's `prepare` hands to its `handle` (a fetched response, say).
@@ -36,6 +39,8 @@ extension StageHandler {
     public var batchSize: Int { 10 }
 
     public func prepare(_ job: Job, db: Connection, logger: Logger) throws -> (any PreparedWork)? { nil }
+
+    public func canShareBatch(_ job: Job) -> Bool { true }
 
     public func handle(_ job: Job, prepared: (any PreparedWork)?, tx: Connection, logger: Logger) throws -> [NewJob] {
         try handle(job, tx: tx, logger: logger)

@@ -24,13 +24,20 @@ final class Wakeup: @unchecked Sendable {   // `generation` is only touched unde
     }
 }
 
-/// A set of job ids under a lock: what this process is running now (the heartbeat's scope).
-final class InFlight: @unchecked Sendable {   // `ids` is only touched under `lock`
+/// A set of job ids under a lock: what this process is running now (the heartbeat's scope),
+/// and how many of its threads are between a claim and adding what it claimed.
+final class InFlight: @unchecked Sendable {   // `ids` and `claiming` are only touched under `lock`
     private let lock = NSLock()
     private var ids = Set<Int64>()
+    private var claiming = 0
     func add(_ new: [Int64]) { lock.lock(); ids.formUnion(new); lock.unlock() }
     func remove(_ old: [Int64]) { lock.lock(); ids.subtract(old); lock.unlock() }
     var all: [Int64] { lock.lock(); defer { lock.unlock() }; return Array(ids) }
+    func beginClaim() { lock.lock(); claiming += 1; lock.unlock() }
+    /// The claim's jobs join the set as the claim ends, in one step.
+    func endClaim(_ new: [Int64]) { lock.lock(); claiming -= 1; ids.formUnion(new); lock.unlock() }
+    /// No thread holds jobs or is claiming some.
+    var isIdle: Bool { lock.lock(); defer { lock.unlock() }; return ids.isEmpty && claiming == 0 }
 }
 
 /// Counters shared by a worker's threads.

@@ -98,14 +98,34 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
         let db = try connectWithRetry()
         try prepareForHandOffs(db)
         let batch = max(1, options.batchSize ?? handler.batchSize)
+        var limit = batch
         var outage = Outage("executor")
         while !isStopping {
             let seen = wakeup.current
-            let jobs: [Job]
+            var jobs: [Job] = []
             do {
-                jobs = try JobQueue.claim(db, stage: handler.stage, limit: batch, worker: id)
+                inFlight.beginClaim()
+                do { jobs = try JobQueue.claim(db, stage: handler.stage, limit: limit, worker: id) } catch {
+                    inFlight.endClaim([])
+                    throw error
+                }
+                inFlight.endClaim(jobs.map(\.id))
+                // A job that must be handed off alone goes by itself; the rest of its batch goes
+                // back at once (attempts not counted), and claims take one job at a time until
+                // one comes that can share a batch again.
+                if jobs.count > 1, let solo = jobs.firstIndex(where: { !handler.canShareBatch($0) }) {
+                    let back = jobs.indices.filter { $0 != solo }.map { jobs[$0].id }
+                    try JobQueue.release(db, worker: id, ids: back)
+                    inFlight.remove(back)
+                    jobs = [jobs[solo]]
+                    limit = 1
+                } else if let first = jobs.first {
+                    limit = handler.canShareBatch(first) ? batch : 1
+                }
                 outage.recovered(logger: logger)
             } catch let e as PostgresError where e.isConnectionLoss {
+                // Jobs claimed before the loss are no longer heartbeated: the rescuer returns them.
+                inFlight.remove(jobs.map(\.id))
                 pause(outage.failed(e, logger: logger))
                 try? db.reconnect()
                 try? prepareForHandOffs(db)
@@ -115,6 +135,12 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
                 // --once drains what is available, jobs put back for later included; not jobs
                 // backing off after a failure.
                 if options.once {
+                    // Another thread of this worker may yet put jobs back (the rest of a batch
+                    // split for a job that goes alone): stay until none holds any.
+                    if !inFlight.isIdle {
+                        wakeup.wait(timeout: options.pollInterval, since: seen)
+                        continue
+                    }
                     let wait: Double?
                     do { wait = try JobQueue.nextSnoozed(db, stage: handler.stage) } catch let e as PostgresError where e.isConnectionLoss {
                         pause(outage.failed(e, logger: logger))
@@ -128,7 +154,6 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
                 wakeup.wait(timeout: options.pollInterval, since: seen)
                 continue
             }
-            inFlight.add(jobs.map(\.id))
             process(jobs, on: db)
             inFlight.remove(jobs.map(\.id))
         }

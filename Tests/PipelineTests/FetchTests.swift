@@ -248,7 +248,8 @@ final class FetchTests: XCTestCase {
         let slowStarts = slow.requests.filter { $0.path.hasPrefix("/s") }.map(\.time).sorted()
         XCTAssertEqual(slowStarts.count, 2, "one request at a time to the slow host, each tried once")
         let normalDone = try XCTUnwrap(server.requests.filter { $0.path.hasPrefix("/n") }.map(\.time).max())
-        XCTAssertLessThan(normalDone, slowStarts[1], "the normal host was served while the slow one held its slot")
+        XCTAssertLessThan(normalDone, slowStarts[1], "the normal host was served while the slow one held its slot: "
+                          + "\((server.requests + slow.requests).sorted { $0.time < $1.time }.map { "\($0.path)@\($0.time.timeIntervalSince1970)" })")
         XCTAssertEqual(try scalar("SELECT count(*)::int FROM jobs WHERE stage = 'fetch' AND attempts > 1"), 0, "waiting is not an attempt")
     }
 

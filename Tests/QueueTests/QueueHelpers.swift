@@ -10,7 +10,14 @@ struct ClosureHandler: StageHandler {
     let stage: String
     let batchSize: Int
     let body: @Sendable (Job, Connection) throws -> [NewJob]
+    /// Jobs that must be handed off alone.
+    var solo: @Sendable (Job) -> Bool = { _ in false }
+    init(stage: String, batchSize: Int, solo: @escaping @Sendable (Job) -> Bool = { _ in false },
+         body: @escaping @Sendable (Job, Connection) throws -> [NewJob]) {
+        self.stage = stage; self.batchSize = batchSize; self.solo = solo; self.body = body
+    }
     func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] { try body(job, tx) }
+    func canShareBatch(_ job: Job) -> Bool { !solo(job) }
 }
 
 struct TestFailure: Error, CustomStringConvertible { let description: String }

@@ -27,6 +27,25 @@ final class WorkerTests: XCTestCase {
         XCTAssertEqual(try count(db, "SELECT count(DISTINCT payload->>'from') FROM jobs WHERE stage = 'second'"), 25)
     }
 
+    /// A job that cannot share a batch is handed off alone; the rest of its claim goes back
+    /// without counting an attempt and still travels in batches.
+    func testAJobThatMustGoAloneIsHandedOffAlone() throws {
+        let handler = ClosureHandler(stage: "s", batchSize: 8, solo: { $0.payload.contains("solo") }) { job, tx in
+            try tx.execute("INSERT INTO output VALUES ($1, txid_current()::text)", [job.id])
+            return []
+        }
+        let ids = try JobQueue.enqueue(db, (0..<24).map { NewJob(stage: "s", payload: $0 % 6 == 2 ? "{\"solo\": true}" : "{}") })
+        try Worker(conninfo: conninfo, handler: handler, options: quickOptions { $0.once = true }, logger: testLogger).run()
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM jobs WHERE state = 'succeeded' AND attempts = 1"), 24, "released jobs lose no attempt")
+        let soloIDs = ids.enumerated().filter { $0.offset % 6 == 2 }.map(\.element)
+        XCTAssertEqual(try count(db, """
+            SELECT count(*) FROM output o WHERE o.job_id = ANY($1::bigint[])
+               AND (SELECT count(*) FROM output p WHERE p.note = o.note) = 1
+            """, [PostgresArray(soloIDs)]), soloIDs.count, "each solo job in a transaction of its own")
+        XCTAssertGreaterThan(try count(db, "SELECT count(*) FROM (SELECT note FROM output GROUP BY note HAVING count(*) > 1) t"), 0,
+                             "the others still share transactions")
+    }
+
     /// One bad job in a batch rolls back only itself: the batch is re-run job by job.
     func testOneFailingJobInABatchDoesNotSinkTheOthers() throws {
         let handler = ClosureHandler(stage: "s", batchSize: 50) { job, tx in

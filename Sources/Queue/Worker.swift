@@ -130,6 +130,10 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
                 try? db.reconnect()
                 try? prepareForHandOffs(db)
                 continue
+            } catch {
+                // The thread ends (see `spawn`); what it claimed must not be heartbeated for ever.
+                inFlight.remove(jobs.map(\.id))
+                throw error
             }
             if jobs.isEmpty {
                 // --once drains what is available, jobs put back for later included; not jobs

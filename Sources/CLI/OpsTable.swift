@@ -4,8 +4,6 @@ import Reports
 
 /// Plain-text tables for the queue commands.
 enum OpsTable {
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s.padding(toLength: n, withPad: " ", startingAt: 0) }
-
     static func age(_ seconds: Double) -> String {
         if seconds < 90 { return String(format: "%.1f s", seconds) }
         if seconds < 5400 { return String(format: "%.0f min", seconds / 60) }
@@ -39,12 +37,13 @@ enum OpsTable {
     /// `width`: the terminal's columns (the last column is cut to fit, counting wide characters
     /// as two); nil when the output is not a terminal (the whole text).
     static func jobs(_ jobs: [QueueAdmin.JobSummary], width: Int? = nil) -> String {
-        var out = pad("id", 9) + pad("stage", 10) + pad("state", 10) + pad("tries", 6) + pad("created", 25) + "payload / last error\n"
+        var table = TextTable([("id", "id"), ("stage", "stage"), ("state", "state"), ("tries", "tries"), ("created", "created"),
+                               ("payload / last error", "payload / error")])
         for j in jobs {
-            let detail = j.lastError.map { "\(j.payload)  ✗ \($0)" } ?? j.payload
-            out += pad(String(j.id), 9) + pad(j.stage, 10) + pad(j.state, 10) + pad("\(j.attempts)/\(j.maxAttempts)", 6)
-                + pad(j.createdAt, 25) + (width.map { Format.cut(detail, columns: max(20, $0 - 60)) } ?? detail) + "\n"
+            table.add([String(j.id), j.stage, j.state, "\(j.attempts)/\(j.maxAttempts)", j.createdAt,
+                       j.lastError.map { "\(j.payload)  ✗ \($0)" } ?? j.payload])
         }
+        var out = table.render(width: width)
         if jobs.isEmpty { out += "(no jobs match)\n" }
         return out
     }

@@ -30,12 +30,17 @@ final class InFlight: @unchecked Sendable {   // `ids` and `claiming` are only t
     private let lock = NSLock()
     private var ids = Set<Int64>()
     private var claiming = 0
-    func add(_ new: [Int64]) { lock.lock(); ids.formUnion(new); lock.unlock() }
     func remove(_ old: [Int64]) { lock.lock(); ids.subtract(old); lock.unlock() }
     var all: [Int64] { lock.lock(); defer { lock.unlock() }; return Array(ids) }
-    func beginClaim() { lock.lock(); claiming += 1; lock.unlock() }
-    /// The claim's jobs join the set as the claim ends, in one step.
-    func endClaim(_ new: [Int64]) { lock.lock(); claiming -= 1; ids.formUnion(new); lock.unlock() }
+
+    /// Runs a claim; its jobs join the set as it ends, in one step with the end of the claim.
+    func claim(_ body: () throws -> [Job]) rethrows -> [Job] {
+        lock.lock(); claiming += 1; lock.unlock()
+        var jobs: [Job] = []
+        defer { lock.lock(); claiming -= 1; ids.formUnion(jobs.map(\.id)); lock.unlock() }
+        jobs = try body()
+        return jobs
+    }
     /// No thread holds jobs or is claiming some.
     var isIdle: Bool { lock.lock(); defer { lock.unlock() }; return ids.isEmpty && claiming == 0 }
 }

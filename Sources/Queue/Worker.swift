@@ -38,7 +38,6 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
         wakeup.signal()
     }
 
-
     /// A connection once the database answers; nil when the worker is stopped while waiting.
     /// Throws at once what waiting cannot mend (a wrong password, a database that does not exist).
     public func waitForDatabase() throws -> Connection? {
@@ -104,12 +103,7 @@ public final class Worker: @unchecked Sendable {   // `stopping` under `stateLoc
             let seen = wakeup.current
             var jobs: [Job] = []
             do {
-                inFlight.beginClaim()
-                do { jobs = try JobQueue.claim(db, stage: handler.stage, limit: limit, worker: id) } catch {
-                    inFlight.endClaim([])
-                    throw error
-                }
-                inFlight.endClaim(jobs.map(\.id))
+                jobs = try inFlight.claim { try JobQueue.claim(db, stage: handler.stage, limit: limit, worker: id) }
                 // A job that must be handed off alone goes by itself; the rest of its batch goes
                 // back at once (attempts not counted), and claims take one job at a time until
                 // one comes that can share a batch again.

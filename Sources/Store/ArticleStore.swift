@@ -44,18 +44,11 @@ public enum ArticleStore {
     public static func replace(_ db: Connection, _ documents: [Int64: [New]]) throws -> [Int64: [Int64]] {
         guard !documents.isEmpty else { return [:] }
         let order = documents.keys.sorted()
-        // Looked up document by document (see ReportStore.touched for why not `document_id = ANY`).
         // Extractions first: they carry no foreign key to cascade from (M011).
-        try db.execute("""
-            DELETE FROM extractions WHERE id = ANY(ARRAY(
-                SELECT x.id FROM unnest($1::bigint[]) AS t(document)
-                 CROSS JOIN LATERAL (SELECT id FROM extractions WHERE document_id = t.document OFFSET 0) x))
-            """, [PostgresArray(order)])
-        try db.execute("""
-            DELETE FROM articles WHERE id = ANY(ARRAY(
-                SELECT x.id FROM unnest($1::bigint[]) AS t(document)
-                 CROSS JOIN LATERAL (SELECT id FROM articles WHERE document_id = t.document OFFSET 0) x))
-            """, [PostgresArray(order)])
+        try db.execute("DELETE FROM extractions WHERE id = ANY(ARRAY(\(PerID.rows("id", from: "extractions", where: "document_id"))))",
+                       [PostgresArray(order)])
+        try db.execute("DELETE FROM articles WHERE id = ANY(ARRAY(\(PerID.rows("id", from: "articles", where: "document_id"))))",
+                       [PostgresArray(order)])
         let rows = order.flatMap { d in documents[d]!.map { (d, $0) } }
         guard !rows.isEmpty else { return [:] }
         let articles = rows.map(\.1)

@@ -32,12 +32,8 @@ public enum ExtractionStore {
     @discardableResult
     public static func replace(_ db: Connection, _ articles: [ArticleRows]) throws -> Int {
         guard !articles.isEmpty else { return 0 }
-        // Looked up article by article (see ReportStore.touched for why not `article_id = ANY`).
-        try db.execute("""
-            DELETE FROM extractions WHERE id = ANY(ARRAY(
-                SELECT x.id FROM unnest($1::bigint[]) AS t(article)
-                 CROSS JOIN LATERAL (SELECT id FROM extractions WHERE article_id = t.article OFFSET 0) x))
-            """, [PostgresArray(articles.map(\.articleID))])
+        try db.execute("DELETE FROM extractions WHERE id = ANY(ARRAY(\(PerID.rows("id", from: "extractions", where: "article_id"))))",
+                       [PostgresArray(articles.map(\.articleID))])
         let rows = articles.flatMap { a in a.rows.map { (a.articleID, a.documentID, $0) } }
         guard !rows.isEmpty else { return 0 }
         return try db.query("""

@@ -141,18 +141,11 @@ public enum ReportStore {
     /// feed: what must be locked before their sources change.
     private static func touched(_ db: Connection, column: String, ids: [Int64]) throws -> (groups: Set<[String]>, milestones: Set<[String]>) {
         precondition(column == "article_id" || column == "document_id")
-        // Each id is looked up on its own (LATERAL … OFFSET 0): `column = ANY($1)` lets the planner
-        // guess the share of the table a batch's ids match, and before a table's first ANALYZE that
-        // guess is large enough for a hash join over the whole table.
-        let groups = try db.query("""
-            SELECT DISTINCT x.* FROM unnest($1::bigint[]) AS t(id)
-             CROSS JOIN LATERAL (SELECT metric, region, kind FROM indicator_sources WHERE \(column) = t.id OFFSET 0) x
-            """, [PostgresArray(ids)])
+        let groups = try db.query("SELECT DISTINCT * FROM (\(PerID.rows("metric, region, kind", from: "indicator_sources", where: column))) s",
+                                  [PostgresArray(ids)])
             .rows.map { [try $0.decode(String.self, 0), try $0.decode(String.self, 1), try $0.decode(String.self, 2)] }
-        let milestones = try db.query("""
-            SELECT DISTINCT x.* FROM unnest($1::bigint[]) AS t(id)
-             CROSS JOIN LATERAL (SELECT date, action, subject FROM milestone_sources WHERE \(column) = t.id OFFSET 0) x
-            """, [PostgresArray(ids)])
+        let milestones = try db.query("SELECT DISTINCT * FROM (\(PerID.rows("date, action, subject", from: "milestone_sources", where: column))) s",
+                                      [PostgresArray(ids)])
             .rows.map { [try $0.decode(String.self, 0), try $0.decode(String.self, 1), try $0.decode(String.self, 2)] }
         return (Set(groups), Set(milestones))
     }
@@ -162,9 +155,7 @@ public enum ReportStore {
         precondition(column == "article_id" || column == "document_id")
         var change = Change()
         let indicators = try db.query("""
-            DELETE FROM indicator_sources WHERE extraction_id = ANY(ARRAY(
-                SELECT x.extraction_id FROM unnest($1::bigint[]) AS t(id)
-                 CROSS JOIN LATERAL (SELECT extraction_id FROM indicator_sources WHERE \(column) = t.id OFFSET 0) x))
+            DELETE FROM indicator_sources WHERE extraction_id = ANY(ARRAY(\(PerID.rows("extraction_id", from: "indicator_sources", where: column))))
             RETURNING metric, region, period, kind, stated_period, value::text, coalesce(value_max::text, 'NaN'), unit,
                       article_id, start_offset
             """, [PostgresArray(ids)]).rows.map { r in
@@ -174,9 +165,7 @@ public enum ReportStore {
                           articleID: try r.decode(Int64.self, 8), start: try r.decode(Int.self, 9))
         }
         let milestones = try db.query("""
-            DELETE FROM milestone_sources WHERE extraction_id = ANY(ARRAY(
-                SELECT x.extraction_id FROM unnest($1::bigint[]) AS t(id)
-                 CROSS JOIN LATERAL (SELECT extraction_id FROM milestone_sources WHERE \(column) = t.id OFFSET 0) x))
+            DELETE FROM milestone_sources WHERE extraction_id = ANY(ARRAY(\(PerID.rows("extraction_id", from: "milestone_sources", where: column))))
             RETURNING date, action, subject, document, region, planned, article_id, start_offset
             """, [PostgresArray(ids)]).rows.map { r in
             MilestoneFact(date: try r.decode(String.self, 0), action: try r.decode(String.self, 1), subject: try r.decode(String.self, 2),
@@ -202,12 +191,11 @@ public enum ReportStore {
     /// (`StoredExtraction`); a row that does not decode is an error naming it.
     private static func loadSources(_ db: Connection, articleIDs: [Int64], keys: Keys) throws -> ([IndicatorSource], [MilestoneSource]) {
         let rows = try db.query("""
-            SELECT x.* FROM unnest($1::bigint[]) AS t(id)
-             CROSS JOIN LATERAL (
-                   SELECT e.id, e.kind, e.data::text, e.evidence, e.start_offset, e.end_offset, a.document_id, d.source_id,
-                          a.published::text, a.index, e.article_id
-                     FROM articles a JOIN documents d ON d.id = a.document_id JOIN extractions e ON e.article_id = a.id
-                    WHERE a.id = t.id OFFSET 0) x
+            \(PerID.rows("""
+                e.id, e.kind, e.data::text, e.evidence, e.start_offset, e.end_offset, a.document_id, d.source_id,
+                a.published::text, a.index, e.article_id
+                """, from: "articles a JOIN documents d ON d.id = a.document_id JOIN extractions e ON e.article_id = a.id",
+                where: "a.id"))
              ORDER BY x.article_id, x.id
             """, [PostgresArray(articleIDs)]).rows
         var indicators: [IndicatorSource] = []

@@ -37,20 +37,24 @@ public struct PostgresArray: PostgresEncodable, Sendable {
     public init<T: BinaryInteger>(_ ints: [T]) { self.elements = ints.map { String($0) } }
     public init(_ doubles: [Double]) { self.elements = doubles.map { String($0) } }
 
+    /// Built over UTF-8 bytes: appending scalar by scalar to a String was a fifth of the
+    /// aggregate worker's CPU (`perf record` over `bench pipeline`). Only `"` and `\` are ASCII
+    /// bytes that need escaping, and no byte of a multi-byte UTF-8 sequence is ASCII.
     public var postgresValue: PostgresValue {
-        var out = "{"
-        out.reserveCapacity(elements.count * 8)
+        var out: [UInt8] = []
+        out.reserveCapacity(2 + elements.reduce(0) { $0 + ($1?.utf8.count ?? 4) + 3 })
+        out.append(UInt8(ascii: "{"))
         for (i, e) in elements.enumerated() {
-            if i > 0 { out += "," }
-            guard let e else { out += "NULL"; continue }
-            out += "\""
-            for ch in e.unicodeScalars {
-                if ch == "\"" || ch == "\\" { out += "\\" }
-                out.unicodeScalars.append(ch)
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            guard let e else { out.append(contentsOf: "NULL".utf8); continue }
+            out.append(UInt8(ascii: "\""))
+            for b in e.utf8 {
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+                out.append(b)
             }
-            out += "\""
+            out.append(UInt8(ascii: "\""))
         }
-        out += "}"
-        return .text(out)
+        out.append(UInt8(ascii: "}"))
+        return .text(String(decoding: out, as: UTF8.self))
     }
 }

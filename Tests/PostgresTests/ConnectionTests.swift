@@ -22,7 +22,7 @@ final class ConnectionTests: XCTestCase {
     }
 
     func testArrayParametersEscapeQuotesBackslashesAndNulls() throws {
-        let values: [String?] = ["a\"b", "c\\d", nil, "{x,y}", "逗号,分隔"]
+        let values: [String?] = ["a\"b", "c\\d", nil, "{x,y}", "逗号,分隔", "", "NULL", "\\\"", "引号\"反斜杠\\"]
         let rows = try db.query("SELECT x FROM unnest($1::text[]) WITH ORDINALITY AS t(x, n) ORDER BY n", [PostgresArray(values)]).rows
         XCTAssertEqual(try rows.map { try $0.decodeOptional(String.self, 0) }, values)
     }

@@ -5,6 +5,11 @@ import Postgres
 /// its `*_sources`, never incremented, so it does not depend on order or repetition; and only the
 /// rows an article touches are recomputed, each from its own sources through an index, so the cost
 /// of an article does not grow with the size of the groups it feeds.
+///
+/// Sources change in one transaction and the rows they feed settle in another (M013): changing
+/// sources (`refresh`, `forget`) marks the rows unsettled and says so, and the caller queues a
+/// settle job; `settle` recomputes every unsettled row once, however many articles changed it
+/// since the last settle.
 public enum ReportStore {
     /// How extraction labels become reporting keys (pure functions from the text core).
     public struct Keys: Sendable {
@@ -15,17 +20,20 @@ public enum ReportStore {
         }
     }
 
-    /// Replaces an article's contribution and recomputes the rows it touches (before and after).
-    public static func refresh(_ db: Connection, articleID: Int64, keys: Keys) throws {
+    /// Replaces an article's contribution and marks the rows it touches (before and after)
+    /// unsettled. Returns whether it marked any: then a settle must follow.
+    @discardableResult
+    public static func refresh(_ db: Connection, articleID: Int64, keys: Keys) throws -> Bool {
         try refresh(db, articleIDs: [articleID], keys: keys)
     }
 
     /// The same for a batch of articles in one transaction: every key the batch touches is locked
     /// first, in one order, so batches on several workers cannot deadlock; then each article's
-    /// sources are replaced and the rows they touch are recomputed once.
+    /// sources are replaced and the rows they touch are marked once.
     /// Each step is one statement for the whole batch (a statement per article was most of the
     /// stage's round trips).
-    public static func refresh(_ db: Connection, articleIDs: [Int64], keys: Keys) throws {
+    @discardableResult
+    public static func refresh(_ db: Connection, articleIDs: [Int64], keys: Keys) throws -> Bool {
         // A job repeated in one batch refreshes its article once.
         let ids = Array(Set(articleIDs)).sorted()
         let (indicators, milestones) = try loadSources(db, articleIDs: ids, keys: keys)
@@ -36,26 +44,83 @@ public enum ReportStore {
         try insert(db, milestones: milestones)
         change.add(indicators: indicators.map { $0.fact() }, sign: 1)
         change.add(milestones: milestones.map { $0.fact() }, sign: 1)
-        try apply(db, change)
+        return try apply(db, change)
     }
 
     /// Withdraws a document's contribution before its articles are replaced (the clean stage), so
-    /// no reporting row outlives the sources it was computed from.
-    public static func forget(_ db: Connection, documentIDs: [Int64]) throws {
+    /// no reporting row outlives the sources it was computed from. Returns whether rows were
+    /// marked unsettled.
+    @discardableResult
+    public static func forget(_ db: Connection, documentIDs: [Int64]) throws -> Bool {
         try forget(db, column: "document_id", ids: documentIDs)
     }
 
     /// Withdraws articles' contributions before their extractions are replaced (the extract
     /// stage); the aggregate jobs that follow file the new ones.
-    public static func forget(_ db: Connection, articleIDs: [Int64]) throws {
+    @discardableResult
+    public static func forget(_ db: Connection, articleIDs: [Int64]) throws -> Bool {
         try forget(db, column: "article_id", ids: articleIDs)
     }
 
-    private static func forget(_ db: Connection, column: String, ids: [Int64]) throws {
+    private static func forget(_ db: Connection, column: String, ids: [Int64]) throws -> Bool {
         let old = try touched(db, column: column, ids: ids)
-        guard !old.groups.isEmpty || !old.milestones.isEmpty else { return }
+        guard !old.groups.isEmpty || !old.milestones.isEmpty else { return false }
         try lock(db, groups: old.groups, milestones: old.milestones)
-        try apply(db, try withdraw(db, column: column, ids: ids))
+        return try apply(db, try withdraw(db, column: column, ids: ids))
+    }
+
+    /// Recomputes every unsettled row once, with the sum of the mention changes marked on it.
+    /// Takes the settle barrier exclusively: it waits for the transactions marking rows to commit
+    /// (it then sees all they wrote) and holds new ones off until it commits, so no row is marked
+    /// behind its back. Returns how many rows of each table it settled.
+    @discardableResult
+    public static func settle(_ db: Connection) throws -> (indicators: Int, milestones: Int) {
+        try db.execute("SELECT pg_advisory_xact_lock($1::int4, $2::int4)", SettleBarrier.key)
+        var rows: [[String]: Int] = [:]
+        for r in try db.query("DELETE FROM indicator_rows_unsettled RETURNING metric, region, period, kind, mentions").rows {
+            rows[[try r.decode(String.self, 0), try r.decode(String.self, 1), try r.decode(String.self, 2),
+                  try r.decode(String.self, 3)]] = try r.decode(Int.self, 4)
+        }
+        var keys: [[String]: Int] = [:]
+        for r in try db.query("DELETE FROM milestone_rows_unsettled RETURNING date, action, subject, mentions").rows {
+            keys[[try r.decode(String.self, 0), try r.decode(String.self, 1), try r.decode(String.self, 2)]] = try r.decode(Int.self, 3)
+        }
+        try recomputeIndicators(db, rows: rows)
+        try recomputeMilestones(db, keys: keys)
+        return (rows.count, keys.count)
+    }
+
+    /// The advisory lock between marking rows and settling them: markers share it, a settle
+    /// holds it alone. (The two-integer form keeps it apart from the one-bigint keys of `lock`.)
+    enum SettleBarrier {
+        static var key: [any PostgresEncodable] { [Int32(0x7469_6465), Int32(1)] }   // "tide", 1
+    }
+
+    /// Marks rows unsettled with the change of their mentions. Takes the settle barrier shared
+    /// before touching a mark: a settle running now finishes first (its marks deleted, so ours
+    /// are new rows), and one starting later waits for this transaction, so the settle job this
+    /// transaction queues, or the one already queued or waiting for the barrier, sees them.
+    private static func markUnsettled(_ db: Connection, rows: [[String]: Int], milestones: [[String]: Int]) throws -> Bool {
+        guard !rows.isEmpty || !milestones.isEmpty else { return false }
+        try db.execute("SELECT pg_advisory_xact_lock_shared($1::int4, $2::int4)", SettleBarrier.key)
+        // In key order, so two markers lock the same marks in one order.
+        if !rows.isEmpty {
+            let list = rows.keys.sorted (by: KeyOrder.precedes)
+            try db.execute("""
+                INSERT INTO indicator_rows_unsettled AS u (metric, region, period, kind, mentions)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
+                ON CONFLICT (metric, region, period, kind) DO UPDATE SET mentions = u.mentions + EXCLUDED.mentions
+                """, (0..<4).map { i in PostgresArray(list.map { $0[i] }) } + [PostgresArray(list.map { rows[$0] ?? 0 })])
+        }
+        if !milestones.isEmpty {
+            let list = milestones.keys.sorted (by: KeyOrder.precedes)
+            try db.execute("""
+                INSERT INTO milestone_rows_unsettled AS u (date, action, subject, mentions)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
+                ON CONFLICT (date, action, subject) DO UPDATE SET mentions = u.mentions + EXCLUDED.mentions
+                """, (0..<3).map { i in PostgresArray(list.map { $0[i] }) } + [PostgresArray(list.map { milestones[$0] ?? 0 })])
+        }
+        return true
     }
 
     /// What a change of sources leaves to recompute, with the deltas of the row summaries
@@ -125,16 +190,16 @@ public enum ReportStore {
         var key: [String] { [date, action, subject] }
     }
 
-    private static func apply(_ db: Connection, _ change: Change) throws {
+    /// Writes a change's summaries and marks the rows it touches unsettled; returns whether any were.
+    private static func apply(_ db: Connection, _ change: Change) throws -> Bool {
         var change = change
         // Stated periods first: the filing of undated mentions reads them. A figure's filing can
         // only change when one of its stated periods appears or disappears.
         let flipped = try Summary.figurePeriods.add(db, change.figurePeriods)
         change.formUnion(try refile(db, figures: Set(flipped.map { Array($0.dropLast()) }), undated: change.undated))
         try Summary.rowFigures.add(db, change.rowFigures)
-        try recomputeIndicators(db, rows: change.rows)
         try Summary.milestoneVariants.add(db, change.milestoneVariants)
-        try recomputeMilestones(db, keys: change.milestones)
+        return try markUnsettled(db, rows: change.rows, milestones: change.milestones)
     }
 
     /// The indicator groups (metric, region, kind) and milestone keys some articles or documents
@@ -178,10 +243,13 @@ public enum ReportStore {
     }
 
     /// Locks every key in a fixed order, so two workers cannot deadlock; held to the end of the
-    /// transaction. A row is only ever computed by the one transaction holding its key, and period
-    /// filing stays inside a (metric, region, kind) group, so group locks cover it.
+    /// transaction. Period filing reads the stated periods of a figure and moves its undated
+    /// sources, and stays inside a (metric, region, kind) group, so group locks keep two batches
+    /// from filing one figure's sources on what the other has not committed. (Rows themselves are
+    /// computed only by `settle`, under its barrier.)
     private static func lock(_ db: Connection, groups: Set<[String]>, milestones: Set<[String]>) throws {
-        let lockKeys = (groups.map { "i|" + $0.joined(separator: "|") } + milestones.map { "m|" + $0.joined(separator: "|") }).sorted()
+        let lockKeys = (groups.map { "i|" + $0.joined(separator: "|") } + milestones.map { "m|" + $0.joined(separator: "|") })
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         guard !lockKeys.isEmpty else { return }
         try db.execute("SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n",
                        [PostgresArray(lockKeys)])
@@ -280,7 +348,7 @@ public enum ReportStore {
     /// gained a mention, with their summaries' deltas.
     static func refile(_ db: Connection, figures: Set<[String]>, undated: Set<Int64>) throws -> Change {
         guard !figures.isEmpty || !undated.isEmpty else { return Change() }
-        let list = figures.sorted { $0.lexicographicallyPrecedes($1) }
+        let list = figures.sorted (by: KeyOrder.precedes)
         let params: [any PostgresEncodable] = (0..<6).map { i in PostgresArray(list.map { $0[i] }) }
             + [PostgresArray(undated.sorted())]
         let moved = try db.query("""
@@ -350,7 +418,7 @@ public enum ReportStore {
     /// says when a figure last moved.
     static func recomputeIndicators(_ db: Connection, rows: [[String]: Int]) throws {
         guard !rows.isEmpty else { return }
-        let list = rows.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        let list = rows.keys.sorted (by: KeyOrder.precedes)
         var params: [any PostgresEncodable] = (0..<4).map { i in PostgresArray(list.map { $0[i] }) }
         try db.execute("""
             WITH r AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(metric, region, period, kind))
@@ -398,7 +466,7 @@ public enum ReportStore {
     /// the delta of their mentions; deleted when no source is left.
     static func recomputeMilestones(_ db: Connection, keys: [[String]: Int]) throws {
         guard !keys.isEmpty else { return }
-        let list = keys.keys.sorted { $0.lexicographicallyPrecedes($1) }
+        let list = keys.keys.sorted (by: KeyOrder.precedes)
         var params: [any PostgresEncodable] = (0..<3).map { i in PostgresArray(list.map { $0[i] }) }
         try db.execute("""
             WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS k(date, action, subject))
@@ -451,7 +519,7 @@ struct Summary {
     /// disappeared, which is what can change a conclusion drawn from the table.
     @discardableResult
     func add(_ db: Connection, _ deltas: [[String]: Int]) throws -> [[String]] {
-        let keys = deltas.keys.filter { deltas[$0] != 0 }.sorted { $0.lexicographicallyPrecedes($1) }
+        let keys = deltas.keys.filter { deltas[$0] != 0 }.sorted (by: KeyOrder.precedes)
         guard !keys.isEmpty else { return [] }
         let values: [any PostgresEncodable] = columns.indices.map { i in PostgresArray(keys.map { $0[i] }) }
         let asText = columns.map { $0.type == "text" ? $0.name : "\($0.name)::text" }.joined(separator: ", ")
@@ -506,4 +574,13 @@ struct MilestoneSource {
     }
     let base: SourceBase
     let date: String, action: String, subject: String, label: String, document: String?, region: String?, planned: Bool
+}
+
+/// The one order in which keys are sorted before they are locked or written, so two workers take
+/// row locks in the same order. Byte order of the UTF-8: comparing Strings normalises non-ASCII
+/// text on every comparison, which sorting a batch's Chinese keys paid for.
+enum KeyOrder {
+    static func precedes(_ a: [String], _ b: [String]) -> Bool {
+        a.lexicographicallyPrecedes(b) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
 }

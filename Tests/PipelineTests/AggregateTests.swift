@@ -122,7 +122,10 @@ final class AggregateTests: XCTestCase {
 
         // Empty the reporting tables, then enqueue every article's aggregate job three times over,
         // shuffled, so that four workers contend for the same rows.
-        try db.execute("TRUNCATE indicator_sources, milestone_sources, indicators, milestones")
+        try db.execute("""
+            TRUNCATE indicator_sources, milestone_sources, indicators, milestones, indicator_row_figures, figure_periods,
+                     milestone_variants, indicator_rows_unsettled, milestone_rows_unsettled
+            """)
         let articles = try db.query("SELECT id FROM articles").rows.map { try $0.decode(Int64.self, 0) }
         let jobs = try (articles + articles + articles).shuffled().map {
             try NewJob(stage: .aggregate, encoding: ArticlePayload(articleID: $0))

@@ -5,10 +5,11 @@ import Queue
 import Store
 import TextCore
 
-/// Aggregate: folds one article's extractions into the reporting tables. The article's source
-/// rows are replaced, then every reporting row they touch is recomputed from all its sources, under
-/// advisory locks on those rows' keys: re-running, or running several aggregate workers at once,
-/// gives the same tables.
+/// Aggregate: folds articles' extractions into the reporting tables. An article job replaces the
+/// article's source rows under advisory locks on their groups and marks the rows they feed
+/// unsettled; a settle job recomputes each unsettled row once from all its sources. Rows are a
+/// function of their sources, so re-running, or running several aggregate workers at once, gives
+/// the same tables.
 public struct AggregateHandler: StageHandler {
     public let stage = Stage.aggregate.rawValue
     public let context: StageContext
@@ -28,8 +29,20 @@ public struct AggregateHandler: StageHandler {
     }
 
     public func handleBatch(_ jobs: [Job], prepared: [Int64: any PreparedWork], tx: Connection, logger: Logger) throws -> [NewJob] {
-        let ids = try jobs.map { try $0.decodePayload(ArticlePayload.self).articleID }
-        try ReportStore.refresh(tx, articleIDs: ids, keys: keys)
-        return []
+        var articles: [Int64] = [], settle = false
+        for job in jobs {
+            switch try job.decodePayload(AggregateWork.self) {
+            case .article(let id): articles.append(id)
+            case .settle: settle = true
+            }
+        }
+        let marked = try !articles.isEmpty && ReportStore.refresh(tx, articleIDs: articles, keys: keys)
+        // A settle in this batch runs after the articles, so it settles their rows too.
+        if settle {
+            let settled = try ReportStore.settle(tx)
+            logger.debug("settled \(settled.indicators) indicator and \(settled.milestones) milestone rows")
+            return []
+        }
+        return marked ? [try SettlePayload.job()] : []
     }
 }

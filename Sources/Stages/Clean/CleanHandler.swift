@@ -49,13 +49,13 @@ public struct CleanHandler: StageHandler {
             warnings[doc.id] = Self.json(output.warnings)
             for w in output.warnings { logger.info("\(doc.sourceID): \(w)") }
         }
-        // The reporting rows the old articles fed are recomputed without them before they go.
-        try ReportStore.forget(tx, documentIDs: docs.map(\.id))
+        // The reporting rows the old articles fed settle without them (a settle job follows).
+        let marked = try ReportStore.forget(tx, documentIDs: docs.map(\.id))
         let ids = try ArticleStore.replace(tx, articles)
         try DocumentStore.markCleaned(tx, warnings)
         return try docs.flatMap { ids[$0.id] ?? [] }.map {
             try NewJob(stage: .extract, encoding: ArticlePayload(articleID: $0), dedupeKey: "article:\($0)")
-        }
+        } + (marked ? [try SettlePayload.job()] : [])
     }
 
     static func json(_ strings: [String]) -> String {

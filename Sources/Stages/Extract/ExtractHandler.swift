@@ -36,9 +36,10 @@ public struct ExtractHandler: StageHandler {
             let rows = try (found.indicators.map(StoredExtraction.indicator) + found.milestones.map(StoredExtraction.milestone)).map { try $0.row() }
             return ExtractionStore.ArticleRows(articleID: article.id, documentID: article.documentID, rows: rows)
         }
-        // Old extractions take their report sources with them: recompute those rows first.
-        try ReportStore.forget(tx, articleIDs: articles.map(\.id))
+        // Old extractions take their report sources with them: those rows settle without them.
+        let marked = try ReportStore.forget(tx, articleIDs: articles.map(\.id))
         try ExtractionStore.replace(tx, extracted)
         return try articles.map { try NewJob(stage: .aggregate, encoding: ArticlePayload(articleID: $0.id)) }
+            + (marked ? [try SettlePayload.job()] : [])
     }
 }

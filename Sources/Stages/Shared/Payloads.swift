@@ -52,3 +52,30 @@ public struct ArticlePayload: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey { case articleID = "article_id" }
     public init(articleID: Int64) { self.articleID = articleID }
 }
+
+/// The aggregate stage's second job: recompute the reporting rows that changed sources marked
+/// unsettled (`ReportStore.settle`). Whoever marks rows queues one; its dedupe key keeps one
+/// queued or running at a time, so rows marked by many articles in a burst are recomputed once.
+public struct SettlePayload: Codable, Sendable, Equatable {
+    public var settle = "report_rows"
+    public init() {}
+    public static func job() throws -> NewJob {
+        try NewJob(stage: .aggregate, encoding: SettlePayload(), dedupeKey: "settle:report_rows")
+    }
+}
+
+/// What an aggregate job asks for, told apart by its payload's key.
+public enum AggregateWork: Decodable, Equatable {
+    case article(Int64)
+    case settle
+
+    enum CodingKeys: String, CodingKey { case articleID = "article_id", settle }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let id = try c.decodeIfPresent(Int64.self, forKey: .articleID) { self = .article(id); return }
+        guard try c.decodeIfPresent(String.self, forKey: .settle) == SettlePayload().settle else {
+            throw DecodingError.dataCorruptedError(forKey: .settle, in: c, debugDescription: "neither article_id nor settle = \"report_rows\"")
+        }
+        self = .settle
+    }
+}

@@ -156,6 +156,7 @@ public final class EmbeddedPostgres: @unchecked Sendable {   // immutable paths;
         unix_socket_directories = '\(socketDir.path)'
         port = \(port)
         max_connections = 200
+        shared_buffers = \(Self.sharedBuffersMB)MB
 
         """
         for (k, v) in settings.sorted(by: { $0.key < $1.key }) { conf += "\(k) = \(v)\n" }
@@ -164,6 +165,14 @@ public final class EmbeddedPostgres: @unchecked Sendable {   // immutable paths;
         handle.seekToEndOfFile()
         handle.write(Data(conf.utf8))
         handle.closeFile()
+    }
+
+    /// A quarter of this machine's memory, as PostgreSQL's manual suggests for a dedicated server,
+    /// between the default 128 MB and 1 GB. With 128 MB, `bench pipeline` at 20,000 documents
+    /// (a 611 MB database) read the extractions it had just written back from the kernel five
+    /// times over: the aggregate's read of them took 20.7 s instead of 3.3 s.
+    static var sharedBuffersMB: Int {
+        min(1024, max(128, Int(ProcessInfo.processInfo.physicalMemory / 4 / 1_048_576)))
     }
 
     private func giveToPostgres(_ url: URL, recursive: Bool = true) throws {

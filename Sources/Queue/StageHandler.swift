@@ -19,7 +19,8 @@ public protocol StageHandler: Sendable {
     /// the batch's keys in one order). By default, `handle` for each job in turn.
     func handleBatch(_ jobs: [Job], prepared: [Int64: any PreparedWork], tx: Connection, logger: Logger) throws -> [NewJob]
     /// False for a job that must be handed off alone (a web fetch: its request would hold up the
-    /// rest of a batch while the host takes its time). By default every job shares.
+    /// rest of a batch while the host takes its time; a settle, whose transaction must hold no
+    /// other lock). By default every job shares.
     func canShareBatch(_ job: Job) -> Bool
 }
 

@@ -105,7 +105,7 @@ public enum ReportStore {
         try db.execute("SELECT pg_advisory_xact_lock_shared($1::int4, $2::int4)", SettleBarrier.key)
         // In key order, so two markers lock the same marks in one order.
         if !rows.isEmpty {
-            let list = rows.keys.sorted (by: KeyOrder.precedes)
+            let list = rows.keys.sorted(by: KeyOrder.precedes)
             try db.execute("""
                 INSERT INTO indicator_rows_unsettled AS u (metric, region, period, kind, mentions)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
@@ -113,7 +113,7 @@ public enum ReportStore {
                 """, (0..<4).map { i in PostgresArray(list.map { $0[i] }) } + [PostgresArray(list.map { rows[$0] ?? 0 })])
         }
         if !milestones.isEmpty {
-            let list = milestones.keys.sorted (by: KeyOrder.precedes)
+            let list = milestones.keys.sorted(by: KeyOrder.precedes)
             try db.execute("""
                 INSERT INTO milestone_rows_unsettled AS u (date, action, subject, mentions)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
@@ -348,7 +348,7 @@ public enum ReportStore {
     /// gained a mention, with their summaries' deltas.
     static func refile(_ db: Connection, figures: Set<[String]>, undated: Set<Int64>) throws -> Change {
         guard !figures.isEmpty || !undated.isEmpty else { return Change() }
-        let list = figures.sorted (by: KeyOrder.precedes)
+        let list = figures.sorted(by: KeyOrder.precedes)
         let params: [any PostgresEncodable] = (0..<6).map { i in PostgresArray(list.map { $0[i] }) }
             + [PostgresArray(undated.sorted())]
         let moved = try db.query("""
@@ -418,7 +418,7 @@ public enum ReportStore {
     /// says when a figure last moved.
     static func recomputeIndicators(_ db: Connection, rows: [[String]: Int]) throws {
         guard !rows.isEmpty else { return }
-        let list = rows.keys.sorted (by: KeyOrder.precedes)
+        let list = rows.keys.sorted(by: KeyOrder.precedes)
         var params: [any PostgresEncodable] = (0..<4).map { i in PostgresArray(list.map { $0[i] }) }
         try db.execute("""
             WITH r AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(metric, region, period, kind))
@@ -469,7 +469,7 @@ public enum ReportStore {
     /// the delta of their mentions; deleted when no source is left.
     static func recomputeMilestones(_ db: Connection, keys: [[String]: Int]) throws {
         guard !keys.isEmpty else { return }
-        let list = keys.keys.sorted (by: KeyOrder.precedes)
+        let list = keys.keys.sorted(by: KeyOrder.precedes)
         var params: [any PostgresEncodable] = (0..<3).map { i in PostgresArray(list.map { $0[i] }) }
         try db.execute("""
             WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS k(date, action, subject))
@@ -522,7 +522,7 @@ struct Summary {
     /// disappeared, which is what can change a conclusion drawn from the table.
     @discardableResult
     func add(_ db: Connection, _ deltas: [[String]: Int]) throws -> [[String]] {
-        let keys = deltas.keys.filter { deltas[$0] != 0 }.sorted (by: KeyOrder.precedes)
+        let keys = deltas.keys.filter { deltas[$0] != 0 }.sorted(by: KeyOrder.precedes)
         guard !keys.isEmpty else { return [] }
         let values: [any PostgresEncodable] = columns.indices.map { i in PostgresArray(keys.map { $0[i] }) }
         let asText = columns.map { $0.type == "text" ? $0.name : "\($0.name)::text" }.joined(separator: ", ")

@@ -113,6 +113,22 @@ final class AggregateTests: XCTestCase {
         XCTAssertEqual(jsonl.split(separator: "\n").filter { $0.hasPrefix("{\"metric_key\":") }.count, rowCount)
     }
 
+    /// An aggregate job is an article to fold in or a settle; a settle is handed off alone.
+    func testASettleJobGoesAloneAndArticleJobsShareBatches() throws {
+        let context = StageContext(fileRoots: [], lexiconDir: TestPostgres.packageRoot.appendingPathComponent("config"))
+        let handler = try AggregateHandler(context: context)
+        func job(_ new: NewJob) -> Job { Job(id: 1, stage: new.stage, payload: new.payload, attempt: 1, maxAttempts: 5) }
+        let settle = job(try SettlePayload.job())
+        let article = job(try NewJob(stage: .aggregate, encoding: ArticlePayload(articleID: 7)))
+        XCTAssertEqual(try settle.decodePayload(AggregateWork.self), .settle)
+        XCTAssertEqual(try article.decodePayload(AggregateWork.self), .article(7))
+        XCTAssertFalse(handler.canShareBatch(settle))
+        XCTAssertTrue(handler.canShareBatch(article))
+        XCTAssertEqual(try SettlePayload.job().dedupeKey, "settle:report_rows", "one settle queued or running at a time")
+        XCTAssertThrowsError(try Job(id: 2, stage: "aggregate", payload: #"{"settle": "everything"}"#, attempt: 1, maxAttempts: 5)
+            .decodePayload(AggregateWork.self))
+    }
+
     func testFourAggregateWorkersGiveWhatOneGives() throws {
         let (conninfo, dir) = try seededDatabase()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -28,6 +28,13 @@ public struct AggregateHandler: StageHandler {
         try handleBatch([job], prepared: [:], tx: tx, logger: logger)
     }
 
+    /// A settle goes alone: its transaction then holds no group lock and marks no row while it
+    /// waits for the markers (one of which could be waiting for a mark it made: a deadlock).
+    public func canShareBatch(_ job: Job) -> Bool {
+        // A payload that does not decode fails in `handleBatch` either way; it may share.
+        (try? job.decodePayload(AggregateWork.self)) != .settle
+    }
+
     public func handleBatch(_ jobs: [Job], prepared: [Int64: any PreparedWork], tx: Connection, logger: Logger) throws -> [NewJob] {
         var articles: [Int64] = [], settle = false
         for job in jobs {
@@ -37,7 +44,8 @@ public struct AggregateHandler: StageHandler {
             }
         }
         let marked = try !articles.isEmpty && ReportStore.refresh(tx, articleIDs: articles, keys: keys)
-        // A settle in this batch runs after the articles, so it settles their rows too.
+        // A settle in this batch (only when called with one directly: the worker hands a settle off
+        // alone) runs after the articles, so it settles their rows too.
         if settle {
             let settled = try ReportStore.settle(tx)
             logger.debug("settled \(settled.indicators) indicator and \(settled.milestones) milestone rows")

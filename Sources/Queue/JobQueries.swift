@@ -28,9 +28,14 @@ enum JobQueries {
         """
 
     /// Completes the worker's running jobs; a job that was rescued meanwhile is not ours to complete.
+    /// State and owner are compared with IS NOT DISTINCT FROM, which no index serves, so the ids
+    /// are found through the primary key. With `=`, the planner took the partial index on
+    /// (locked_by) WHERE running, which keeps an entry for every job the worker has run until
+    /// vacuum removes it, and each completion walked them all: 1.6 ms a call late in a
+    /// 20,000-document run against 0.4 ms early (EXPLAIN and pg_stat_statements).
     static let complete = """
         UPDATE jobs SET state = 'succeeded', finished_at = clock_timestamp(), heartbeat_at = NULL
-         WHERE id = ANY($1::bigint[]) AND state = 'running' AND locked_by = $2
+         WHERE id = ANY($1::bigint[]) AND state IS NOT DISTINCT FROM 'running' AND locked_by IS NOT DISTINCT FROM $2
         """
 
     /// Records a failed attempt: back to `available` after $3 seconds, or `dead` when permanent
@@ -63,9 +68,10 @@ enum JobQueries {
         HAVING count(*) > 0
         """
 
+    /// (Through the primary key, as `complete`.)
     static let heartbeatJobs = """
         UPDATE jobs SET heartbeat_at = now()
-         WHERE id = ANY($1::bigint[]) AND state = 'running' AND locked_by = $2
+         WHERE id = ANY($1::bigint[]) AND state IS NOT DISTINCT FROM 'running' AND locked_by IS NOT DISTINCT FROM $2
         """
 
     /// Running jobs whose heartbeat is older than the lease go back to `available` (or `dead`

@@ -57,3 +57,12 @@ extension StageHandler {
         return next
     }
 }
+
+/// A handler that works on whole batches (clean, extract, aggregate): one job is a batch of one.
+public protocol BatchStageHandler: StageHandler {}
+
+extension BatchStageHandler {
+    public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {
+        try handleBatch([job], prepared: [:], tx: tx, logger: logger)
+    }
+}

@@ -10,7 +10,7 @@ import TextCore
 /// unsettled; a settle job recomputes each unsettled row once from all its sources. Rows are a
 /// function of their sources, so re-running, or running several aggregate workers at once, gives
 /// the same tables.
-public struct AggregateHandler: StageHandler {
+public struct AggregateHandler: BatchStageHandler {
     public let stage = Stage.aggregate.rawValue
     public let context: StageContext
     let keys: ReportStore.Keys
@@ -22,10 +22,6 @@ public struct AggregateHandler: StageHandler {
         self.context = context
         let subjects = try Lexicon.subjects(lexiconDir: context.lexiconDir)
         self.keys = ReportStore.Keys(metric: { ReportKeyText.key($0) }, subject: { subjects.canonicalize($0, region: $1) })
-    }
-
-    public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {
-        try handleBatch([job], prepared: [:], tx: tx, logger: logger)
     }
 
     /// A settle goes alone: its transaction then holds no group lock and marks no row while it
@@ -51,6 +47,6 @@ public struct AggregateHandler: StageHandler {
             logger.debug("settled \(settled.indicators) indicator and \(settled.milestones) milestone rows")
             return []
         }
-        return marked ? [try SettlePayload.job()] : []
+        return try SettlePayload.jobs(ifMarked: marked)
     }
 }

@@ -8,16 +8,12 @@ import TextCore
 /// Clean: a raw document becomes clean articles. Re-cleaning replaces the document's articles
 /// (and what was derived from them). Bad input (empty, binary, nothing left after
 /// boilerplate) is permanent: the job goes to `dead` with the reason.
-public struct CleanHandler: StageHandler {
+public struct CleanHandler: BatchStageHandler {
     public let stage = Stage.clean.rawValue
     public let context: StageContext
     public var batchSize: Int { 8 }
 
     public init(context: StageContext) { self.context = context }
-
-    public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {
-        try handleBatch([job], prepared: [:], tx: tx, logger: logger)
-    }
 
     /// The batch's documents are read, their old articles withdrawn and replaced, and marked
     /// cleaned in one statement each, not one per document. A document that cannot be cleaned
@@ -55,7 +51,7 @@ public struct CleanHandler: StageHandler {
         try DocumentStore.markCleaned(tx, warnings)
         return try docs.flatMap { ids[$0.id] ?? [] }.map {
             try NewJob(stage: .extract, encoding: ArticlePayload(articleID: $0), dedupeKey: "article:\($0)")
-        } + (marked ? [try SettlePayload.job()] : [])
+        } + SettlePayload.jobs(ifMarked: marked)
     }
 
     static func json(_ strings: [String]) -> String {

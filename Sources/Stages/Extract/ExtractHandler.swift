@@ -7,7 +7,7 @@ import TextCore
 
 /// Extract: one article's indicators and milestones, each with its evidence. Re-extracting an
 /// article replaces its extractions; the article's aggregate job is enqueued in the same transaction.
-public struct ExtractHandler: StageHandler {
+public struct ExtractHandler: BatchStageHandler {
     public let stage = Stage.extract.rawValue
     public let context: StageContext
     let extractor: Extractor
@@ -16,10 +16,6 @@ public struct ExtractHandler: StageHandler {
     public init(context: StageContext) throws {
         self.context = context
         self.extractor = Extractor(lexicon: try Lexicon.load(lexiconDir: context.lexiconDir))
-    }
-
-    public func handle(_ job: Job, tx: Connection, logger: Logger) throws -> [NewJob] {
-        try handleBatch([job], prepared: [:], tx: tx, logger: logger)
     }
 
     /// The batch's articles are read, their old report sources withdrawn and their extractions
@@ -40,6 +36,6 @@ public struct ExtractHandler: StageHandler {
         let marked = try ReportStore.forget(tx, articleIDs: articles.map(\.id))
         try ExtractionStore.replace(tx, extracted)
         return try articles.map { try NewJob(stage: .aggregate, encoding: ArticlePayload(articleID: $0.id)) }
-            + (marked ? [try SettlePayload.job()] : [])
+            + SettlePayload.jobs(ifMarked: marked)
     }
 }

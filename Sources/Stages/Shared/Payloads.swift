@@ -62,6 +62,8 @@ public struct SettlePayload: Codable, Sendable, Equatable {
     public static func job() throws -> NewJob {
         try NewJob(stage: .aggregate, encoding: SettlePayload(), dedupeKey: "settle:report_rows")
     }
+    /// The settle to queue after a change of sources that did (or did not) mark rows.
+    public static func jobs(ifMarked marked: Bool) throws -> [NewJob] { marked ? [try job()] : [] }
 }
 
 /// What an aggregate job asks for, told apart by its payload's key.

@@ -6,8 +6,9 @@ extension Migration {
     /// An aggregate job writes its article's sources and the summaries, and marks the rows they
     /// feed as unsettled, with the change of their mentions; a settle job (the aggregate stage's
     /// other job, one queued at a time) recomputes every unsettled row once. A row that many
-    /// articles feed in a burst is recomputed once per settle instead of once per article: in
-    /// `bench pipeline`'s corpus 18,099 recomputes fell to the rows' count per settle.
+    /// articles feed in a burst is recomputed once per settle instead of once per article: `up`
+    /// over `bench pipeline`'s 2,000-document corpus recomputed 18,099 rows before, 8,188 in 49
+    /// settles after (pg_stat_statements).
     static let m013UnsettledRows = Migration(version: 13, name: "unsettled rows", sql: """
     CREATE TABLE indicator_rows_unsettled (
         metric text NOT NULL, region text NOT NULL, period text NOT NULL, kind text NOT NULL,
